@@ -1,0 +1,1 @@
+//! Benchmark inputs and helpers shared by the `cargo bench -p ifw-benches` targets.

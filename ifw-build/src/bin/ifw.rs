@@ -1,0 +1,2 @@
+//! The `ifw` command-line tool.
+fn main() {}

@@ -1,0 +1,1 @@
+//! ifw-build: the QFace front end (placeholder during setup).
