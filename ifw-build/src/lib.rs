@@ -1,1 +1,27 @@
-//! ifw-build: the QFace front end (placeholder during setup).
+//! # ifw-build
+//!
+//! The build-time half of ifw: the QFace front end (lexer, parser, annotations, model and
+//! diagnostics) that reads `.qface` IDL files exactly as the reference parser does, and reports
+//! what the reference silently drops with file, line, column and a source snippet.
+//!
+//! ```
+//! let parsed = ifw_build::Frontend::new()
+//!     .parse_str("climate.qface", "module climate 1.0\ninterface Climate { int temperature }")?;
+//! let climate = &parsed.system.modules["climate"];
+//! assert_eq!(climate.name, "climate");
+//! assert_eq!(climate.interfaces[0].properties[0].name, "temperature");
+//! # Ok::<(), ifw_build::Error>(())
+//! ```
+
+pub mod annotations;
+pub mod diagnostic;
+mod error;
+mod frontend;
+pub mod idl;
+pub mod model;
+pub mod source;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use error::Error;
+pub use frontend::{Frontend, Parsed};
+pub use model::System;

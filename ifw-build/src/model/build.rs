@@ -1,0 +1,409 @@
+//! From syntax trees to the model: names, numbering, default values, inline annotations and the
+//! warnings about repeated names.
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use indexmap::map::Entry;
+
+use super::*;
+use crate::annotations::parse_tag_text;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::idl::ast::{self, Definition, Member, Meta, Text, TypeExpr};
+
+/// Adds documents to a [`System`], collecting diagnostics.
+pub(crate) struct ModelBuilder<'s> {
+    pub(crate) system: &'s mut System,
+    pub(crate) diagnostics: &'s mut Diagnostics,
+}
+
+/// The file being added.
+struct Ctx<'f> {
+    file: &'f Arc<SourceFile>,
+    index: usize,
+}
+
+impl Ctx<'_> {
+    fn origin(&self, name: &Text<'_>) -> Origin {
+        Origin {
+            file: self.index,
+            span: name.span(),
+        }
+    }
+}
+
+impl ModelBuilder<'_> {
+    /// Adds one parsed document. A module declared before is replaced, as in the reference.
+    pub(crate) fn add_document(&mut self, file: &Arc<SourceFile>, doc: &ast::Document<'_>) {
+        let index = self.system.files.len();
+        self.system.files.push(file.clone());
+        let ctx = Ctx { file, index };
+        let name = doc.module.name.text.to_string();
+        if let Some(previous) = self.system.modules.get(&name) {
+            let prev_file = self.system.files[previous.origin.file]
+                .path()
+                .display()
+                .to_string();
+            self.diagnostics.push(
+                Diagnostic::warning(file, doc.module.name.span(), format!("module `{name}` is declared again; this declaration replaces the whole earlier one"))
+                    .with_note(format!("the earlier declaration is in {prev_file}; its contents are dropped, as the reference parser drops them")),
+            );
+        }
+        let mut module = Module {
+            name: name.clone(),
+            version: doc.module.version.text.to_string(),
+            comment: None,
+            tags: Tags::default(),
+            imports: IndexMap::new(),
+            interfaces: IndexMap::new(),
+            structs: IndexMap::new(),
+            enums: IndexMap::new(),
+            origin: ctx.origin(&doc.module.name),
+        };
+        (module.comment, module.tags) = self.meta(&ctx, &doc.module.meta);
+        for import in &doc.imports {
+            let version = import.version.text.to_string();
+            if let Some(old) = module.imports.insert(import.name.text.to_string(), version) {
+                self.diagnostics.push(Diagnostic::warning(
+                    file,
+                    import.name.span(),
+                    format!(
+                        "module `{}` is imported twice; the last version counts (was {old})",
+                        import.name.text
+                    ),
+                ));
+            }
+        }
+        for definition in &doc.definitions {
+            match definition {
+                Definition::Interface(decl) => {
+                    let value = self.interface(&ctx, decl);
+                    self.insert(&ctx, &mut module.interfaces, &decl.name, "interface", value);
+                }
+                Definition::Struct(decl) => {
+                    let value = self.structure(&ctx, decl);
+                    self.insert(&ctx, &mut module.structs, &decl.name, "struct", value);
+                }
+                Definition::Enum(decl) => {
+                    let value = self.enumeration(&ctx, decl);
+                    let what = if decl.is_flag { "flag" } else { "enum" };
+                    self.insert(&ctx, &mut module.enums, &decl.name, what, value);
+                }
+            }
+        }
+        self.system.modules.insert(name, module);
+    }
+
+    /// Inserts `value` under `name`: a repeated name keeps its first position and takes the new
+    /// content, with a warning.
+    fn insert<T>(
+        &mut self,
+        ctx: &Ctx<'_>,
+        map: &mut IndexMap<String, T>,
+        name: &Text<'_>,
+        what: &str,
+        value: T,
+    ) {
+        match map.entry(name.text.to_string()) {
+            Entry::Occupied(mut slot) => {
+                self.diagnostics.push(
+                    Diagnostic::warning(ctx.file, name.span(), format!("{what} `{}` is declared twice", name.text))
+                        .with_label("this declaration replaces the earlier one")
+                        .with_note("the reference parser keeps the first position and the last content; rename one of them"),
+                );
+                slot.insert(value);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(value);
+            }
+        }
+    }
+
+    /// The doc comment and the inline annotations of a declaration.
+    fn meta(&mut self, ctx: &Ctx<'_>, meta: &Meta<'_>) -> (Option<String>, Tags) {
+        let comment = meta.doc.map(|d| d.text.to_string());
+        if meta.tags.is_empty() {
+            return (comment, Tags::default());
+        }
+        let text = meta
+            .tags
+            .iter()
+            .map(|t| &t.text[1..])
+            .collect::<Vec<_>>()
+            .join("\n");
+        match parse_tag_text(&text) {
+            Ok(tags) => (comment, tags),
+            Err(e) => {
+                // The error's line is a line of the joined text, that is one of the `@` lines.
+                let line = meta.tags.get(e.line).unwrap_or(&meta.tags[0]);
+                let offset = line.text[1..]
+                    .char_indices()
+                    .nth(e.column)
+                    .map_or(line.text.len(), |(i, _)| i + 1);
+                let at = line.start + offset;
+                let end = (line.start + line.text.len()).max(at);
+                self.diagnostics.push(
+                    Diagnostic::error(ctx.file, at..end, e.message)
+                        .with_note("annotation lines are joined and read as one YAML document"),
+                );
+                (comment, Tags::default())
+            }
+        }
+    }
+
+    fn interface(&mut self, ctx: &Ctx<'_>, decl: &ast::InterfaceDecl<'_>) -> Interface {
+        let (comment, tags) = self.meta(ctx, &decl.meta);
+        let mut interface = Interface {
+            name: decl.name.text.to_string(),
+            comment,
+            tags,
+            extends: decl.extends.map(|e| e.text.to_string()),
+            properties: IndexMap::new(),
+            operations: IndexMap::new(),
+            signals: IndexMap::new(),
+            origin: ctx.origin(&decl.name),
+        };
+        for member in &decl.members {
+            match member {
+                Member::Property(p) => {
+                    let (comment, tags) = self.meta(ctx, &p.meta);
+                    let value = Property {
+                        name: p.name.text.to_string(),
+                        ty: type_ref(&p.ty),
+                        readonly: p.modifier == Some(ast::Modifier::Readonly),
+                        is_const: p.modifier == Some(ast::Modifier::Const),
+                        value: p.value.map(|v| decode_default(v.text)),
+                        comment,
+                        tags,
+                        origin: ctx.origin(&p.name),
+                    };
+                    self.insert(ctx, &mut interface.properties, &p.name, "property", value);
+                }
+                Member::Operation(o) => {
+                    let (comment, tags) = self.meta(ctx, &o.meta);
+                    let value = Operation {
+                        name: o.name.text.to_string(),
+                        ty: o.ty.as_ref().map_or_else(void, type_ref),
+                        is_const: o.is_const,
+                        parameters: self.parameters(ctx, &o.params),
+                        comment,
+                        tags,
+                        origin: ctx.origin(&o.name),
+                    };
+                    self.insert(ctx, &mut interface.operations, &o.name, "operation", value);
+                }
+                Member::Signal(s) => {
+                    let (comment, tags) = self.meta(ctx, &s.meta);
+                    let value = Signal {
+                        name: s.name.text.to_string(),
+                        parameters: self.parameters(ctx, &s.params),
+                        comment,
+                        tags,
+                        origin: ctx.origin(&s.name),
+                    };
+                    self.insert(ctx, &mut interface.signals, &s.name, "signal", value);
+                }
+            }
+        }
+        interface
+    }
+
+    fn parameters(
+        &mut self,
+        ctx: &Ctx<'_>,
+        params: &[ast::Param<'_>],
+    ) -> IndexMap<String, Parameter> {
+        let mut map = IndexMap::new();
+        for p in params {
+            let value = Parameter {
+                name: p.name.text.to_string(),
+                ty: type_ref(&p.ty),
+            };
+            self.insert(ctx, &mut map, &p.name, "parameter", value);
+        }
+        map
+    }
+
+    fn structure(&mut self, ctx: &Ctx<'_>, decl: &ast::StructDecl<'_>) -> Struct {
+        let (comment, tags) = self.meta(ctx, &decl.meta);
+        let mut fields = IndexMap::new();
+        for f in &decl.fields {
+            let (comment, tags) = self.meta(ctx, &f.meta);
+            let value = Field {
+                name: f.name.text.to_string(),
+                ty: type_ref(&f.ty),
+                value: f.value.map(|v| decode_default(v.text)),
+                comment,
+                tags,
+                origin: ctx.origin(&f.name),
+            };
+            self.insert(ctx, &mut fields, &f.name, "field", value);
+        }
+        Struct {
+            name: decl.name.text.to_string(),
+            comment,
+            tags,
+            fields,
+            origin: ctx.origin(&decl.name),
+        }
+    }
+
+    /// Enum numbering as the reference does it: a counter from 0 (enum, `+= 1`) or 1 (flag,
+    /// `<<= 1`) advances after every member, and an explicit value sets only its own member.
+    fn enumeration(&mut self, ctx: &Ctx<'_>, decl: &ast::EnumDecl<'_>) -> Enum {
+        let (comment, tags) = self.meta(ctx, &decl.meta);
+        let mut members = IndexMap::new();
+        let mut counter: i128 = i128::from(decl.is_flag);
+        for m in &decl.members {
+            let (comment, tags) = self.meta(ctx, &m.meta);
+            let value = match m.value {
+                Some(text) => match parse_int(text.text) {
+                    Ok(v) => v,
+                    Err(message) => {
+                        self.diagnostics
+                            .push(Diagnostic::error(ctx.file, text.span(), message));
+                        counter
+                    }
+                },
+                None => counter,
+            };
+            let member = EnumMember {
+                name: m.name.text.to_string(),
+                value,
+                comment,
+                tags,
+                origin: ctx.origin(&m.name),
+            };
+            self.insert(ctx, &mut members, &m.name, "enum member", member);
+            counter = if decl.is_flag {
+                counter.checked_mul(2).unwrap_or(0)
+            } else {
+                counter.saturating_add(1)
+            };
+        }
+        Enum {
+            name: decl.name.text.to_string(),
+            is_flag: decl.is_flag,
+            comment,
+            tags,
+            members,
+            origin: ctx.origin(&decl.name),
+        }
+    }
+}
+
+fn void() -> TypeRef {
+    TypeRef {
+        name: "void".to_string(),
+        kind: TypeKind::Void,
+        nested: None,
+    }
+}
+
+/// A type as written, turned into a [`TypeRef`].
+pub(crate) fn type_ref(ty: &TypeExpr<'_>) -> TypeRef {
+    let container = |name: &str, kind, nested: &TypeExpr<'_>| TypeRef {
+        name: name.to_string(),
+        kind,
+        nested: Some(Box::new(type_ref(nested))),
+    };
+    match ty {
+        TypeExpr::Primitive(t) => TypeRef {
+            name: t.text.to_string(),
+            kind: TypeKind::Primitive,
+            nested: None,
+        },
+        TypeExpr::Complex(t) => TypeRef {
+            name: t.text.to_string(),
+            kind: TypeKind::Complex,
+            nested: None,
+        },
+        TypeExpr::List(n) => container("list", TypeKind::List, n),
+        TypeExpr::Map(n) => container("map", TypeKind::Map, n),
+        TypeExpr::Model(n) => container("model", TypeKind::Model, n),
+    }
+}
+
+/// An enum value as Python's `int(text, 0)` reads it: decimal with an optional sign, or `0x`
+/// hexadecimal; a decimal with a leading zero (`010`) is refused.
+pub(crate) fn parse_int(text: &str) -> Result<i128, String> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let magnitude = if let Some(hex) = digits.strip_prefix("0x") {
+        i128::from_str_radix(hex, 16)
+    } else {
+        if digits.len() > 1 && digits.starts_with('0') && digits.bytes().any(|b| b != b'0') {
+            return Err(format!(
+                "`{text}`: a decimal value cannot start with 0 (the reference parser silently drops the whole file); write `{}`, or `0x…` for hexadecimal",
+                digits.trim_start_matches('0')
+            ));
+        }
+        digits.parse::<i128>()
+    };
+    let magnitude = magnitude.map_err(|_| format!("`{text}` does not fit in 128 bits"))?;
+    Ok(if negative { -magnitude } else { magnitude })
+}
+
+/// A default value's string token decoded as the reference decodes it (`unicode_escape` of the
+/// text between the quotes): `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t` become their characters,
+/// `\/` stays as it is. Non-ASCII text is kept as written (the reference turns it into Latin-1
+/// mojibake; that is a deliberate difference).
+pub(crate) fn decode_default(token: &str) -> String {
+    let inner = &token[1..token.len().saturating_sub(1).max(1)];
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('"') => out.push('"'),
+            Some('\\') => out.push('\\'),
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int_reads_like_python_int_base_0() {
+        assert_eq!(parse_int("5"), Ok(5));
+        assert_eq!(parse_int("+2"), Ok(2));
+        assert_eq!(parse_int("-1"), Ok(-1));
+        assert_eq!(parse_int("00"), Ok(0));
+        assert_eq!(parse_int("0x1F"), Ok(31));
+        assert_eq!(
+            parse_int("0xFFFFFFFFFFFFFFFFFFFF"),
+            Ok(0xFFFF_FFFF_FFFF_FFFF_FFFF)
+        );
+        assert!(parse_int("010").is_err());
+        assert!(parse_int("-010").is_err());
+    }
+
+    #[test]
+    fn defaults_decode_the_grammar_escapes() {
+        assert_eq!(decode_default(r#""a\"b\\c""#), "a\"b\\c");
+        assert_eq!(decode_default(r#""\/""#), "\\/");
+        assert_eq!(decode_default("'x\\ny'"), "x\ny");
+        assert_eq!(decode_default("\"\\b\\f\\r\\t\""), "\u{8}\u{c}\r\t");
+        assert_eq!(decode_default("\"\""), "");
+        assert_eq!(decode_default("\"multi\nline\""), "multi\nline");
+    }
+}

@@ -1,0 +1,250 @@
+//! The model: every module of a set of QFace files, with types resolved across files.
+//!
+//! Named collections are insertion-ordered maps, as in the reference: a repeated name keeps its
+//! first position and takes the last content (and is reported as a warning).
+
+mod build;
+pub mod json;
+mod lookup;
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+pub use crate::annotations::Tags;
+use crate::source::{SourceFile, Span};
+pub(crate) use build::ModelBuilder;
+pub(crate) use lookup::OwnedSymbol;
+pub use lookup::{MemberKind, Symbol};
+
+/// Where a symbol was declared: the index of its file in [`System::files`] and its name's span.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
+    /// Index into [`System::files`].
+    pub file: usize,
+    /// The span of the symbol's name.
+    pub span: Span,
+}
+
+/// Everything parsed: the modules and the annotations of the system itself.
+#[derive(Debug, Clone, Default)]
+pub struct System {
+    /// The modules by name, in the order they were first declared.
+    pub modules: IndexMap<String, Module>,
+    /// Annotations given to `system` in an annotation file.
+    pub tags: Tags,
+    /// The files read, for positions.
+    pub files: Vec<Arc<SourceFile>>,
+}
+
+/// A module: a namespace of interfaces, structs, enums and flags.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module {
+    /// The dotted name.
+    pub name: String,
+    /// The version text, `1.0`.
+    pub version: String,
+    /// The raw doc comment.
+    pub comment: Option<String>,
+    /// Annotations.
+    pub tags: Tags,
+    /// Imported module name → version.
+    pub imports: IndexMap<String, String>,
+    /// Interfaces by name.
+    pub interfaces: IndexMap<String, Interface>,
+    /// Structs by name.
+    pub structs: IndexMap<String, Struct>,
+    /// Enums and flags by name.
+    pub enums: IndexMap<String, Enum>,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+impl Module {
+    /// `module.Name` for a top-level symbol of this module; a dotted name is returned unchanged,
+    /// as the reference does.
+    pub fn qualify(&self, name: &str) -> String {
+        if name.contains('.') {
+            name.to_string()
+        } else {
+            format!("{}.{name}", self.name)
+        }
+    }
+}
+
+/// An interface.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interface {
+    /// The name.
+    pub name: String,
+    /// The raw doc comment.
+    pub comment: Option<String>,
+    /// Annotations.
+    pub tags: Tags,
+    /// The base interface, verbatim.
+    pub extends: Option<String>,
+    /// Properties by name.
+    pub properties: IndexMap<String, Property>,
+    /// Operations by name.
+    pub operations: IndexMap<String, Operation>,
+    /// Signals by name.
+    pub signals: IndexMap<String, Signal>,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// A property of an interface.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Property {
+    /// The name.
+    pub name: String,
+    /// The type.
+    pub ty: TypeRef,
+    /// Declared `readonly`.
+    pub readonly: bool,
+    /// Declared `const`.
+    pub is_const: bool,
+    /// The default value, decoded.
+    pub value: Option<String>,
+    /// The raw doc comment.
+    pub comment: Option<String>,
+    /// Annotations.
+    pub tags: Tags,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// An operation of an interface.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The name.
+    pub name: String,
+    /// The return type ([`TypeKind::Void`] for `void`).
+    pub ty: TypeRef,
+    /// Declared `const`.
+    pub is_const: bool,
+    /// Parameters by name.
+    pub parameters: IndexMap<String, Parameter>,
+    /// The raw doc comment.
+    pub comment: Option<String>,
+    /// Annotations.
+    pub tags: Tags,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// A signal of an interface.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signal {
+    /// The name.
+    pub name: String,
+    /// Parameters by name.
+    pub parameters: IndexMap<String, Parameter>,
+    /// The raw doc comment.
+    pub comment: Option<String>,
+    /// Annotations.
+    pub tags: Tags,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// A parameter of an operation or a signal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// The name.
+    pub name: String,
+    /// The type.
+    pub ty: TypeRef,
+}
+
+/// A struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// The name.
+    pub name: String,
+    /// The raw doc comment.
+    pub comment: Option<String>,
+    /// Annotations.
+    pub tags: Tags,
+    /// Fields by name.
+    pub fields: IndexMap<String, Field>,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// A field of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The name.
+    pub name: String,
+    /// The type.
+    pub ty: TypeRef,
+    /// The default value, decoded.
+    pub value: Option<String>,
+    /// The raw doc comment.
+    pub comment: Option<String>,
+    /// Annotations.
+    pub tags: Tags,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// An enum or a flag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// The name.
+    pub name: String,
+    /// Declared with `flag`.
+    pub is_flag: bool,
+    /// The raw doc comment.
+    pub comment: Option<String>,
+    /// Annotations.
+    pub tags: Tags,
+    /// Members by name.
+    pub members: IndexMap<String, EnumMember>,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// A member of an enum or flag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumMember {
+    /// The name.
+    pub name: String,
+    /// The value, numbered as the reference numbers it.
+    pub value: i128,
+    /// The raw doc comment.
+    pub comment: Option<String>,
+    /// Annotations.
+    pub tags: Tags,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// What kind of type a [`TypeRef`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeKind {
+    /// `void` (operation results only).
+    Void,
+    /// `bool`, `int`, `real`, `string` or `var`.
+    Primitive,
+    /// A named type: struct, enum, flag or interface.
+    Complex,
+    /// `list<T>`
+    List,
+    /// `map<T>` (string keys)
+    Map,
+    /// `model<T>`
+    Model,
+}
+
+/// A type as used by a property, parameter, field or operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeRef {
+    /// The primitive name, the complex name verbatim, or `list`/`map`/`model`/`void`.
+    pub name: String,
+    /// The kind.
+    pub kind: TypeKind,
+    /// The element type of a container.
+    pub nested: Option<Box<TypeRef>>,
+}
