@@ -196,6 +196,26 @@ impl Diagnostics {
         self.0.iter()
     }
 
+    /// Orders them by file (in the order files first appear) and position; diagnostics without a
+    /// place come first. The sort is stable.
+    pub fn sort_by_position(&mut self) {
+        let mut files: Vec<*const SourceFile> = Vec::new();
+        for d in &self.0 {
+            if let Some((f, _)) = &d.location {
+                if !files.contains(&Arc::as_ptr(f)) {
+                    files.push(Arc::as_ptr(f));
+                }
+            }
+        }
+        self.0.sort_by_key(|d| match &d.location {
+            None => (0, 0),
+            Some((f, span)) => {
+                let index = files.iter().position(|p| *p == Arc::as_ptr(f)).unwrap_or(0);
+                (index + 1, span.start)
+            }
+        });
+    }
+
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -177,6 +177,7 @@ impl Run {
 
     fn finish(mut self) -> Result<Parsed, Error> {
         check_types(&self.system, &mut self.diagnostics);
+        self.diagnostics.sort_by_position();
         if self.diagnostics.has_errors() {
             return Err(Error::Diagnostics(self.diagnostics));
         }
@@ -191,13 +192,25 @@ impl Run {
 /// Lexes, parses and adds one document; every problem becomes a diagnostic.
 fn parse_document(run: &mut Run, file: &Arc<SourceFile>) {
     let (tokens, lex_errors) = lexer::lex(file.text());
+    let lex_lines: Vec<usize> = lex_errors
+        .iter()
+        .map(|e| file.line_col(e.span.start).0)
+        .collect();
     for e in lex_errors {
         run.diagnostics.push(lex_diagnostic(file, e));
     }
     let (document, syntax_errors) = parser::parse(file.text(), &tokens);
+    // A syntax error on the line of a lexer error is its echo (the skipped character left the
+    // tokens around it out of place): the lexer error says it better.
+    let syntax_errors = syntax_errors
+        .into_iter()
+        .filter(|e| !lex_lines.contains(&file.line_col(e.span.start).0));
     for e in syntax_errors {
-        run.diagnostics
-            .push(Diagnostic::error(file, e.span, e.message));
+        let mut d = Diagnostic::error(file, e.span, e.message);
+        if let Some(note) = e.note {
+            d = d.with_note(note);
+        }
+        run.diagnostics.push(d);
     }
     if let Some(document) = document {
         ModelBuilder {

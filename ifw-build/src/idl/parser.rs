@@ -21,6 +21,8 @@ pub struct SyntaxError {
     pub span: Span,
     /// The message.
     pub message: String,
+    /// Why it matters, if there is more to say.
+    pub note: Option<&'static str>,
 }
 
 /// Parses a token stream. Returns the document when the header could be read (even if a
@@ -122,6 +124,8 @@ struct Expected {
     kinds: u64,
     /// A description that replaces the list of kinds.
     what: Option<&'static str>,
+    /// Why it matters, shown as a note.
+    note: Option<&'static str>,
 }
 
 impl<'a> ParseError<Tokens<'a>> for Expected {
@@ -130,6 +134,7 @@ impl<'a> ParseError<Tokens<'a>> for Expected {
             rest: input.toks.len(),
             kinds: 0,
             what: None,
+            note: None,
         }
     }
     fn append(_input: Tokens<'a>, _kind: ErrorKind, other: Self) -> Self {
@@ -143,6 +148,7 @@ impl<'a> ParseError<Tokens<'a>> for Expected {
                 rest: self.rest,
                 kinds: self.kinds | other.kinds,
                 what: other.what.or(self.what),
+                note: other.note.or(self.note),
             },
         }
     }
@@ -164,6 +170,7 @@ fn tok<'a>(kind: TokenKind) -> impl Fn(Tokens<'a>) -> PResult<'a, Text<'a>> {
             rest: input.toks.len(),
             kinds: 1 << kind as u8,
             what: None,
+            note: None,
         })),
     }
 }
@@ -194,14 +201,22 @@ fn expecting<'a, T>(
     }
 }
 
-/// A failure (no backtracking) that wanted `what` at `input`.
-fn fail<'a, T>(input: Tokens<'a>, what: &'static str) -> PResult<'a, T> {
+/// A failure (no backtracking) that wanted `what` at `input`, with an optional note.
+fn fail<'a, T>(
+    input: Tokens<'a>,
+    what: &'static str,
+    note: Option<&'static str>,
+) -> PResult<'a, T> {
     Err(Err::Failure(Expected {
         rest: input.toks.len(),
         kinds: 0,
         what: Some(what),
+        note,
     }))
 }
+
+const DROPPED: &str =
+    "the reference parser stops here without a word and drops the rest of the file";
 
 fn semi(input: Tokens<'_>) -> PResult<'_, Option<Text<'_>>> {
     opt(tok(TokenKind::Semi)).parse(input)
@@ -269,19 +284,23 @@ fn definition(input: Tokens<'_>) -> PResult<'_, Definition<'_>> {
         Some(TokenKind::Enum | TokenKind::Flag) => cut(enumeration(meta)).parse(input),
         Some(TokenKind::Module) => fail(
             input,
-            "a definition: a file declares one module, at its top; the reference parser would silently drop the rest of the file",
+            "a definition (a file declares one module, at its top)",
+            Some(DROPPED),
         ),
         Some(TokenKind::Import) => fail(
             input,
-            "a definition: imports must come right after the module declaration; the reference parser would silently drop the rest of the file",
+            "a definition (imports come right after the module declaration)",
+            Some(DROPPED),
         ),
         _ if input.toks.len() < start.toks.len() => fail(
             input,
             "`interface`, `struct`, `enum` or `flag` after the doc comment and annotations",
+            None,
         ),
         _ => fail(
             input,
-            "`interface`, `struct`, `enum` or `flag`; the reference parser would silently drop the rest of the file",
+            "`interface`, `struct`, `enum` or `flag`",
+            Some(DROPPED),
         ),
     }
 }
@@ -362,6 +381,7 @@ fn member(input: Tokens<'_>) -> PResult<'_, Option<Member<'_>>> {
         Some(TokenKind::RBrace) if input.toks.len() < start => fail(
             input,
             "a property, operation or signal after the doc comment and annotations",
+            None,
         ),
         _ => {
             let (input, ty) =
@@ -529,6 +549,7 @@ fn type_expr(input: Tokens<'_>) -> PResult<'_, TypeExpr<'_>> {
             rest: 0,
             kinds: 0,
             what: Some("a type"),
+            note: None,
         }));
     };
     let text = Text {
@@ -566,6 +587,7 @@ fn type_expr(input: Tokens<'_>) -> PResult<'_, TypeExpr<'_>> {
             rest: input.toks.len(),
             kinds: 0,
             what: Some("a type"),
+            note: None,
         })),
     }
 }
@@ -586,6 +608,7 @@ fn syntax_error(input: Tokens<'_>, e: Err<Expected>) -> SyntaxError {
             rest: 0,
             kinds: 0,
             what: None,
+            note: None,
         },
     };
     let all = input.toks;
@@ -605,6 +628,7 @@ fn syntax_error(input: Tokens<'_>, e: Err<Expected>) -> SyntaxError {
     SyntaxError {
         span,
         message: format!("expected {wanted}, found {found}"),
+        note: expected.note,
     }
 }
 
