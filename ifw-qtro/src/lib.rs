@@ -1,2 +1,23 @@
 //! Qt Remote Objects 2.0 for ifw: the QDataStream/QVariant codec, the packets, the host (source
 //! side), the node (replica side) and the registry, byte-compatible with Qt 6.
+//!
+//! The layers, bottom up:
+//!
+//! - [`codec`]: QDataStream (`Qt_6_2`, little-endian on the wire) and `QVariant` encoding of a
+//!   schema-free [`Value`]; gadget and enum knowledge in a [`TypeRegistry`].
+//! - [`frame`]: the tokio-util [`FrameCodec`] that cuts a stream into [`Frame`]s, with a bound
+//!   on their size.
+//! - [`packet`]: the eleven QtRO packets ([`Packet`]) and their encoding.
+//! - [`error`]: the crate's [`Error`].
+//!
+//! Nothing here panics on input from the wire: every malformed byte sequence is an [`Error`].
+
+pub mod codec;
+pub mod error;
+pub mod frame;
+pub mod packet;
+
+pub use codec::{ClassDefinition, Gadget, TypeLookup, TypeRegistry, Value};
+pub use error::{Error, Result};
+pub use frame::{DEFAULT_MAX_FRAME_LENGTH, Frame, FrameCodec};
+pub use packet::{Call, Invoke, ObjectInfo, PROTOCOL_VERSION, Packet, PacketType};
