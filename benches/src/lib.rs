@@ -1,1 +1,97 @@
-//! Benchmark inputs and helpers shared by the `cargo bench -p ifw-benches` targets.
+//! Inputs for the `cargo bench -p ifw-benches` targets: synthetic QFace files of the sizes the
+//! reference parser was measured on (`shared/reference/qface-grammar.md` §8).
+
+use std::fmt::Write as _;
+
+/// 500 interfaces × 20 properties, nothing else (about 230 KB).
+pub fn synth_plain() -> String {
+    let mut s = String::from("module synth.plain 1.0\n\n");
+    for i in 0..500 {
+        let _ = writeln!(s, "interface Iface{i} {{");
+        for p in 0..20 {
+            let ty = ["int", "string", "bool", "real"][p % 4];
+            let _ = writeln!(s, "    {ty} propertyNo{p};");
+        }
+        s.push_str("}\n\n");
+    }
+    s
+}
+
+/// The rich file (about 900 KB): 500 interfaces with 20 properties, 5 operations and 3 signals,
+/// 200 structs × 10 fields and 200 enums × 10 members, with a doc comment and an annotation on
+/// every symbol and member.
+pub fn synth_rich() -> String {
+    let mut s = String::from(
+        "/**\n * A synthetic module for benchmarks.\n */\n@config: { version: \"1.0\" }\nmodule synth.rich 1.0\n\n",
+    );
+    for e in 0..200 {
+        let _ = writeln!(
+            s,
+            "/** Enum number {e}. */\n@config: {{ qml_name: \"Enum{e}\" }}\nenum Enum{e} {{"
+        );
+        for m in 0..10 {
+            let _ = writeln!(s, "    /** m{m} */ @d: {m}\n    Member{m} = {},", m * 2);
+        }
+        s.push_str("}\n\n");
+    }
+    for st in 0..200 {
+        let _ = writeln!(
+            s,
+            "/** Struct number {st}. */\n@config: {{ serializable: true }}\nstruct Struct{st} {{"
+        );
+        for f in 0..10 {
+            let ty = ["int", "string", "bool", "real", "list<int>"][f % 5];
+            let _ = writeln!(s, "    /** f{f} */ @d: {f}\n    {ty} field{f};");
+        }
+        s.push_str("}\n\n");
+    }
+    for i in 0..500 {
+        let _ = writeln!(
+            s,
+            "/** Interface {i}. */\n@config: {{ zoned: true }}\ninterface Iface{i} {{"
+        );
+        for p in 0..20 {
+            let ty = [
+                "int",
+                "string",
+                "bool",
+                "real",
+                "Struct7",
+                "Enum3",
+                "list<Struct1>",
+                "model<string>",
+            ][p % 8];
+            let _ = writeln!(
+                s,
+                "    /** p{p} */ @s: {{ default: {p} }}\n    {ty} prop{p};"
+            );
+        }
+        for o in 0..5 {
+            let _ = writeln!(
+                s,
+                "    /** o{o} */ @async: true\n    string op{o}(int a, Struct{o} c);"
+            );
+        }
+        for g in 0..3 {
+            let _ = writeln!(s, "    /** s{g} */ @n: 1\n    signal sig{g}(Enum{g} k);");
+        }
+        s.push_str("}\n\n");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_match_the_reference_measurements() {
+        let plain = synth_plain().len();
+        let rich = synth_rich().len();
+        assert!(
+            (200_000..260_000).contains(&plain),
+            "plain is {plain} bytes"
+        );
+        assert!((850_000..1_000_000).contains(&rich), "rich is {rich} bytes");
+    }
+}
