@@ -199,21 +199,28 @@ impl Diagnostics {
     /// Orders them by file (in the order files first appear) and position; diagnostics without a
     /// place come first. The sort is stable.
     pub fn sort_by_position(&mut self) {
-        let mut files: Vec<*const SourceFile> = Vec::new();
-        for d in &self.0 {
-            if let Some((f, _)) = &d.location {
-                if !files.contains(&Arc::as_ptr(f)) {
-                    files.push(Arc::as_ptr(f));
-                }
+        let mut files: Vec<&Arc<SourceFile>> = Vec::new();
+        for (f, _) in self.0.iter().filter_map(|d| d.location.as_ref()) {
+            if !files.iter().any(|known| Arc::ptr_eq(known, f)) {
+                files.push(f);
             }
         }
-        self.0.sort_by_key(|d| match &d.location {
-            None => (0, 0),
-            Some((f, span)) => {
-                let index = files.iter().position(|p| *p == Arc::as_ptr(f)).unwrap_or(0);
-                (index + 1, span.start)
-            }
-        });
+        let keys: Vec<(usize, usize)> = self
+            .0
+            .iter()
+            .map(|d| match &d.location {
+                None => (0, 0),
+                Some((f, span)) => {
+                    let index = files.iter().position(|known| Arc::ptr_eq(known, f));
+                    (index.map_or(0, |i| i + 1), span.start)
+                }
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..self.0.len()).collect();
+        order.sort_by_key(|&i| keys[i]);
+        let mut taken: Vec<Option<Diagnostic>> =
+            std::mem::take(&mut self.0).into_iter().map(Some).collect();
+        self.0 = order.into_iter().filter_map(|i| taken[i].take()).collect();
     }
 
     /// Whether there are none.

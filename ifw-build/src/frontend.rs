@@ -47,6 +47,29 @@ pub struct Parsed {
     pub inputs: Vec<PathBuf>,
 }
 
+impl Parsed {
+    /// For `build.rs`: prints each warning as `cargo:warning=` (one line each, with its position)
+    /// and `cargo:rerun-if-changed=` for every file read, so Cargo rebuilds exactly when an input
+    /// changes.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// fn main() -> Result<(), ifw_build::Error> {
+    ///     let parsed = ifw_build::Frontend::new().parse_files(&["idl/climate.qface"])?;
+    ///     parsed.print_cargo_directives();
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn print_cargo_directives(&self) {
+        for d in &self.diagnostics {
+            println!("cargo:warning={}", d.short());
+        }
+        for input in &self.inputs {
+            println!("cargo:rerun-if-changed={}", input.display());
+        }
+    }
+}
+
 impl Frontend {
     /// The defaults: no import paths, no extra annotation files, sidecar `.yaml` files merged.
     pub fn new() -> Self {
@@ -112,10 +135,10 @@ impl Frontend {
         parse_document(run, file);
         if self.sidecar_yaml {
             let yaml = file.path().with_extension("yaml");
-            if yaml.is_file() {
-                if let Some(yaml) = read(&yaml, run) {
-                    run.merge_annotation_file(&yaml);
-                }
+            if yaml.is_file()
+                && let Some(yaml) = read(&yaml, run)
+            {
+                run.merge_annotation_file(&yaml);
             }
         }
     }

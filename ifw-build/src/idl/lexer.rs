@@ -190,10 +190,10 @@ fn slash(input: &str) -> Step {
     if input.starts_with("//") {
         return Step::Skip(len_of(take_while(|c| c != '\r' && c != '\n'), input).unwrap_or(2));
     }
-    if input.starts_with("/**") {
+    if let Some(after) = input.strip_prefix("/**") {
         // DOCCOMMENT is '/**' .*? '*/': the shortest run after the three characters, so `/**/`
         // does not close itself but runs on to the next `*/`.
-        if let Some(end) = input[3..].find("*/") {
+        if let Some(end) = after.find("*/") {
             let len = 3 + end + 2;
             if input.starts_with("/**/") {
                 return Step::TokenWithError(
@@ -210,8 +210,8 @@ fn slash(input: &str) -> Step {
         }
         return Step::Error(LexErrorKind::UnterminatedDocComment, input.len());
     }
-    if input.starts_with("/*") {
-        let closed: Res<'_> = take_until("*/").parse(&input[2..]);
+    if let Some(after) = input.strip_prefix("/*") {
+        let closed: Res<'_> = take_until("*/").parse(after);
         return match closed {
             Ok((_, body)) => Step::Skip(2 + body.len() + 2),
             Err(_) => Step::Error(LexErrorKind::UnterminatedComment, input.len()),

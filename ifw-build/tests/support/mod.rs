@@ -1,5 +1,5 @@
 //! Helpers shared by the front-end tests.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::panic)]
 
 use ifw_build::{Error, Frontend, Parsed, Severity};
 use serde_json::Value;
