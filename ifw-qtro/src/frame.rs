@@ -127,6 +127,24 @@ impl Decoder for FrameCodec {
         let body = src.split_to(len - TYPE_SIZE).freeze();
         Ok(Some(Frame { packet_type, body }))
     }
+
+    /// At the end of the stream, a partial frame is a [`Error::Truncated`].
+    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Frame>> {
+        match self.decode(src)? {
+            Some(frame) => Ok(Some(frame)),
+            None if src.is_empty() => Ok(None),
+            None => {
+                let wanted = match src.get(..LENGTH_SIZE) {
+                    Some(h) => LENGTH_SIZE + u32::from_le_bytes([h[0], h[1], h[2], h[3]]) as usize,
+                    None => LENGTH_SIZE + TYPE_SIZE,
+                };
+                Err(Error::Truncated {
+                    needed: wanted.saturating_sub(src.len()),
+                    offset: 0,
+                })
+            }
+        }
+    }
 }
 
 impl Encoder<&Packet> for FrameCodec {
