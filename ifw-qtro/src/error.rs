@@ -75,6 +75,30 @@ pub enum Error {
     /// The first packet on a connection was not a Handshake.
     #[error("expected a Handshake packet first, got {0}")]
     MissingHandshake(&'static str),
+    /// A URL that is not `tcp://host:port`, `local:NAME` or `localabstract:NAME`.
+    #[error("invalid QtRO URL `{url}`: {reason}")]
+    InvalidUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A host could not listen on its URL (address in use by a live server, no permission, …).
+    #[error("cannot listen on {url}: {source}")]
+    ListenFailed {
+        /// The URL.
+        url: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A node could not connect to its URL.
+    #[error("cannot connect to {url}: {source}")]
+    ConnectFailed {
+        /// The URL.
+        url: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
     /// An I/O error on the underlying connection.
     #[error(transparent)]
     Io(#[from] std::io::Error),

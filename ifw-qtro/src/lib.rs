@@ -8,6 +8,8 @@
 //! - [`frame`]: the tokio-util [`FrameCodec`] that cuts a stream into [`Frame`]s, with a bound
 //!   on their size.
 //! - [`packet`]: the eleven QtRO packets ([`Packet`]) and their encoding.
+//! - [`url`] and [`transport`]: `tcp://`, `local:` and `localabstract:` addresses ([`Url`]),
+//!   the host's [`Listener`] and the node's [`connect`].
 //! - [`error`]: the crate's [`Error`].
 //!
 //! Nothing here panics on input from the wire: every malformed byte sequence is an [`Error`].
@@ -16,8 +18,12 @@ pub mod codec;
 pub mod error;
 pub mod frame;
 pub mod packet;
+pub mod transport;
+pub mod url;
 
 pub use codec::{ClassDefinition, Gadget, TypeLookup, TypeRegistry, Value};
 pub use error::{Error, Result};
 pub use frame::{DEFAULT_MAX_FRAME_LENGTH, Frame, FrameCodec};
 pub use packet::{Call, Invoke, ObjectInfo, PROTOCOL_VERSION, Packet, PacketType};
+pub use transport::{Listener, Stream, connect};
+pub use url::Url;
