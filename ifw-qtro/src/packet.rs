@@ -139,6 +139,21 @@ pub struct Invoke {
 }
 
 /// A QtRO 2.0 packet.
+///
+/// ```
+/// use bytes::BytesMut;
+/// use ifw_qtro::{FrameCodec, Packet, TypeRegistry, Value};
+/// use tokio_util::codec::Decoder;
+///
+/// // The reply to `add(2, 40)` from the `car_static` capture.
+/// let reply = Packet::InvokeReply { name: "Car".into(), acked_serial_id: 1, value: Value::Int(42) };
+/// let mut wire = reply.to_bytes()?;
+/// assert_eq!(wire[..6], [0x19, 0, 0, 0, 7, 0]); // length 25, type 7
+///
+/// let frame = FrameCodec::new().decode(&mut wire)?.expect("a whole frame");
+/// assert_eq!(frame.decode(&TypeRegistry::new())?, reply);
+/// # Ok::<(), ifw_qtro::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Packet {
     /// The host's protocol announcement (normally [`PROTOCOL_VERSION`]).

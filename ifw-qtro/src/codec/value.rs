@@ -150,6 +150,9 @@ impl Gadget {
 }
 
 /// A typed sequence such as `QList<int>`.
+///
+/// Names Qt treats as builtins (`QList<QVariant>`, `QList<QString>`, `QList<QByteArray>`)
+/// are [`Value::List`], [`Value::StringList`] and [`Value::ByteArrayList`] instead.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sequence {
     /// The container's normalized type name, for example `QList<int>`.
