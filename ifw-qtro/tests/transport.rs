@@ -102,3 +102,46 @@ async fn connecting_to_nothing_is_a_clean_error() {
         Err(Error::ConnectFailed { .. })
     ));
 }
+
+#[tokio::test]
+async fn a_busy_port_is_listen_failed() {
+    let first = Listener::bind(&"tcp://127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    assert!(matches!(
+        Listener::bind(first.url()).await,
+        Err(Error::ListenFailed { .. })
+    ));
+}
+
+/// Qt's `largeDataTest`: a 16 KiB `QByteArray` signal argument arrives intact although it
+/// spans many socket reads.
+#[tokio::test]
+async fn a_16_kib_argument_crosses_many_reads() {
+    let listener = Listener::bind(&"tcp://127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let blob: Vec<u8> = (0..16 * 1024).map(|i| (i % 251) as u8).collect();
+    let signal = Packet::Invoke(ifw_qtro::Invoke {
+        name: "Engine".into(),
+        call: ifw_qtro::Call::InvokeMetaMethod,
+        index: 4,
+        args: vec![ifw_qtro::Value::ByteArray(Some(blob))],
+        serial_id: -1,
+        property_index: -1,
+    });
+    let bytes = signal.to_bytes().unwrap();
+    let url = listener.url().clone();
+    let writer = tokio::spawn(async move {
+        let mut stream = listener.accept().await.unwrap();
+        for chunk in bytes.chunks(1000) {
+            stream.write_all(chunk).await.unwrap();
+            stream.flush().await.unwrap();
+            tokio::task::yield_now().await;
+        }
+    });
+    let mut frames = FramedRead::new(connect(&url).await.unwrap(), FrameCodec::new());
+    let frame = frames.next().await.unwrap().unwrap();
+    assert_eq!(frame.decode(&TypeRegistry::new()).unwrap(), signal);
+    writer.await.unwrap();
+}
