@@ -7,13 +7,15 @@ use std::path::PathBuf;
 use ifw_qtro::codec::{ClassDefinition, EnumDef, Value};
 use ifw_qtro::{Call, Packet};
 
-/// The captures folder, `shared/qtro/captures` beside the workspace. Panics with a clear
-/// message when it is missing: the capture tests must never pass on no data.
+/// The captures folder: `$IFW_SHARED/qtro/captures`, or `shared/qtro/captures` beside the
+/// workspace. Panics with a clear message when it is missing: the capture tests must never pass
+/// on no data.
 pub(crate) fn captures_dir() -> PathBuf {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/qtro/captures"
-    ));
+    let shared = std::env::var_os("IFW_SHARED").map_or_else(
+        || PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared")),
+        PathBuf::from,
+    );
+    let dir = shared.join("qtro/captures");
     assert!(
         dir.is_dir(),
         "QtRO captures not found at {}: the golden-byte tests need shared/qtro/captures \
