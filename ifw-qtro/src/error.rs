@@ -99,6 +99,51 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The connection to the host was lost (or never made) before the operation completed.
+    #[error("disconnected from the host")]
+    Disconnected,
+    /// A wait passed its deadline.
+    #[error("timed out waiting for {0}")]
+    Timeout(&'static str),
+    /// The replica has no initialized copy of its source yet (or lost it).
+    #[error("replica `{0}` is not ready")]
+    NotReady(String),
+    /// A property, method or signal the object's class does not have.
+    #[error("`{object}` has no {kind} `{member}`")]
+    UnknownMember {
+        /// The object name.
+        object: String,
+        /// `property`, `method` or `signal`.
+        kind: &'static str,
+        /// The name or index asked for.
+        member: String,
+    },
+    /// An argument list that does not match the method's or signal's parameter count.
+    #[error("`{member}` takes {expected} arguments, {found} given")]
+    ArgumentCount {
+        /// The member's signature.
+        member: String,
+        /// Its parameter count.
+        expected: usize,
+        /// The number of arguments given.
+        found: usize,
+    },
+    /// A host already remotes an object under this name.
+    #[error("an object named `{0}` is already remoted")]
+    AlreadyRemoted(String),
+    /// A static replica's signature differs from the one the host announced.
+    #[error("signature mismatch for `{name}`: expected {expected}, host has {found}")]
+    SignatureMismatch {
+        /// The object name.
+        name: String,
+        /// The signature the replica was built for.
+        expected: String,
+        /// The signature in the host's ObjectList.
+        found: String,
+    },
+    /// The node or host has been shut down.
+    #[error("the node or host has been shut down")]
+    Closed,
     /// An I/O error on the underlying connection.
     #[error(transparent)]
     Io(#[from] std::io::Error),

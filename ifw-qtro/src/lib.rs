@@ -10,6 +10,9 @@
 //! - [`packet`]: the eleven QtRO packets ([`Packet`]) and their encoding.
 //! - [`url`] and [`transport`]: `tcp://`, `local:` and `localabstract:` addresses ([`Url`]),
 //!   the host's [`Listener`] and the node's [`connect`].
+//! - [`source`]: the schema-free [`SourceObject`] (class definition, property values, a
+//!   [`SourceHandler`] for calls and writes).
+//! - [`host`]: the source side, a [`Host`] that remotes sources to every connected node.
 //! - [`error`]: the crate's [`Error`].
 //!
 //! Nothing here panics on input from the wire: every malformed byte sequence is an [`Error`].
@@ -17,13 +20,17 @@
 pub mod codec;
 pub mod error;
 pub mod frame;
+pub mod host;
 pub mod packet;
+pub mod source;
 pub mod transport;
 pub mod url;
 
 pub use codec::{ClassDefinition, Gadget, TypeLookup, TypeRegistry, Value};
 pub use error::{Error, Result};
 pub use frame::{DEFAULT_MAX_FRAME_LENGTH, Frame, FrameCodec};
+pub use host::{Host, HostOptions};
 pub use packet::{Call, Invoke, ObjectInfo, PROTOCOL_VERSION, Packet, PacketType};
+pub use source::{BoxFuture, DefaultHandler, SourceBuilder, SourceHandler, SourceObject};
 pub use transport::{Listener, Stream, connect};
 pub use url::Url;

@@ -1,0 +1,513 @@
+//! The source side: a [`Host`] listens on a URL and remotes [`SourceObject`]s to every node that
+//! connects, as a `QRemoteObjectHost` does.
+//!
+//! On accept a host sends the Handshake and the ObjectList; AddObject is answered with an
+//! InitPacket (static) or InitDynamicPacket (dynamic) and makes the connection a listener of the
+//! source; Invokes are dispatched to the source's handler (replies for serial ids ≥ 0); every
+//! Ping gets a Pong. A connection that sends a malformed frame or a packet a node must not send
+//! is closed with a logged reason; the others go on.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::mpsc;
+use tokio_util::codec::{FramedRead, FramedWrite};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::Instrument;
+
+use crate::codec::TypeRegistry;
+use crate::error::{Error, Result};
+use crate::frame::{DEFAULT_MAX_FRAME_LENGTH, FrameCodec};
+use crate::packet::{Call, Invoke, ObjectInfo, Packet};
+use crate::source::{Listener, SourceObject};
+use crate::transport::Listener as SocketListener;
+use crate::url::Url;
+
+/// Ids of connections (host and node side), unique in the process.
+pub(crate) fn next_connection_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Settings of a [`Host`].
+#[derive(Debug, Clone)]
+pub struct HostOptions {
+    max_frame_length: usize,
+    queue_capacity: usize,
+    send_timeout: Duration,
+    types: TypeRegistry,
+}
+
+impl Default for HostOptions {
+    fn default() -> Self {
+        Self {
+            max_frame_length: DEFAULT_MAX_FRAME_LENGTH,
+            queue_capacity: 1024,
+            send_timeout: Duration::from_secs(5),
+            types: TypeRegistry::new(),
+        }
+    }
+}
+
+impl HostOptions {
+    /// The largest frame accepted from (and sent to) a node; default 16 MiB.
+    pub fn max_frame_length(mut self, max: usize) -> Self {
+        self.max_frame_length = max;
+        self
+    }
+
+    /// Packets queued per connection before the source waits; default 1024.
+    pub fn queue_capacity(mut self, capacity: usize) -> Self {
+        self.queue_capacity = capacity.max(1);
+        self
+    }
+
+    /// How long a full connection queue may hold a source up before that connection is closed;
+    /// default 5 s.
+    pub fn send_timeout(mut self, timeout: Duration) -> Self {
+        self.send_timeout = timeout;
+        self
+    }
+
+    /// Extra gadget and enum definitions for decoding what nodes send (the remoted sources'
+    /// definitions are registered automatically).
+    pub fn types(mut self, types: TypeRegistry) -> Self {
+        self.types = types;
+        self
+    }
+}
+
+/// A Qt Remote Objects host: listens on a URL and remotes sources.
+///
+/// Dropping the host stops it: the listener closes and every connection ends. [`shutdown`]
+/// does the same and waits until every task it started has ended.
+///
+/// [`shutdown`]: Host::shutdown
+#[derive(Debug)]
+pub struct Host {
+    shared: Arc<Shared>,
+    cancel: CancellationToken,
+    tracker: TaskTracker,
+}
+
+#[derive(Debug)]
+struct Shared {
+    url: Url,
+    options: HostOptions,
+    sources: Mutex<Vec<(String, SourceObject)>>,
+    types: RwLock<TypeRegistry>,
+    connections: Mutex<HashMap<u64, mpsc::Sender<Packet>>>,
+}
+
+impl Shared {
+    fn source(&self, name: &str) -> Option<SourceObject> {
+        lock(&self.sources)
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| s.clone())
+    }
+
+    fn object_list(&self) -> Vec<ObjectInfo> {
+        lock(&self.sources)
+            .iter()
+            .map(|(name, s)| object_info(name, s))
+            .collect()
+    }
+
+    /// Queues `packet` on every connection (waiting at most the send timeout on each).
+    async fn broadcast(&self, packet: Packet) {
+        let senders: Vec<_> = lock(&self.connections).values().cloned().collect();
+        for tx in senders {
+            let _ = tokio::time::timeout(self.options.send_timeout, tx.send(packet.clone())).await;
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn object_info(name: &str, source: &SourceObject) -> ObjectInfo {
+    ObjectInfo {
+        name: name.to_owned(),
+        type_name: source.definition().type_name.clone(),
+        signature: source.signature().map(|s| s.as_bytes().to_vec()),
+    }
+}
+
+impl Host {
+    /// Listens on `url` (`tcp://127.0.0.1:0` picks a free port; see [`Host::url`]).
+    pub async fn listen(url: &str) -> Result<Self> {
+        Self::listen_with(url, HostOptions::default()).await
+    }
+
+    /// Listens on `url` with `options`.
+    pub async fn listen_with(url: &str, options: HostOptions) -> Result<Self> {
+        let url: Url = url.parse()?;
+        let listener = SocketListener::bind(&url).await?;
+        let shared = Arc::new(Shared {
+            url: listener.url().clone(),
+            types: RwLock::new(options.types.clone()),
+            options,
+            sources: Mutex::new(Vec::new()),
+            connections: Mutex::new(HashMap::new()),
+        });
+        let cancel = CancellationToken::new();
+        let tracker = TaskTracker::new();
+        let span = tracing::info_span!("qtro_host", url = %shared.url);
+        tracker.spawn(
+            accept_loop(listener, shared.clone(), cancel.clone(), tracker.clone()).instrument(span),
+        );
+        Ok(Self {
+            shared,
+            cancel,
+            tracker,
+        })
+    }
+
+    /// The URL the host listens on, with the actual port for `tcp://…:0`.
+    pub fn url(&self) -> &Url {
+        &self.shared.url
+    }
+
+    /// Remotes `source` under `name`. Connected nodes get an ObjectList with the new entry.
+    pub async fn enable_remoting(&self, name: &str, source: SourceObject) -> Result<()> {
+        {
+            let mut sources = lock(&self.shared.sources);
+            if sources.iter().any(|(n, _)| n == name) {
+                return Err(Error::AlreadyRemoted(name.to_owned()));
+            }
+            source.definition().register_types(
+                &mut self
+                    .shared
+                    .types
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner),
+            );
+            sources.push((name.to_owned(), source.clone()));
+        }
+        tracing::debug!(url = %self.shared.url, name, "remoting enabled");
+        self.shared
+            .broadcast(Packet::ObjectList(vec![object_info(name, &source)]))
+            .await;
+        Ok(())
+    }
+
+    /// Stops remoting `name`: every connected node gets a RemoveObject. `false` if `name` was
+    /// not remoted.
+    pub async fn disable_remoting(&self, name: &str) -> bool {
+        let removed = {
+            let mut sources = lock(&self.shared.sources);
+            sources
+                .iter()
+                .position(|(n, _)| n == name)
+                .map(|i| sources.remove(i).1)
+        };
+        let Some(source) = removed else {
+            return false;
+        };
+        let conns: Vec<u64> = lock(&self.shared.connections).keys().copied().collect();
+        for conn in conns {
+            source.detach(conn, Some(name)).await;
+        }
+        tracing::debug!(url = %self.shared.url, name, "remoting disabled");
+        self.shared
+            .broadcast(Packet::RemoveObject {
+                name: name.to_owned(),
+            })
+            .await;
+        true
+    }
+
+    /// The names of the remoted objects, in the order they were enabled.
+    pub fn remoted(&self) -> Vec<String> {
+        lock(&self.shared.sources)
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// How many nodes are connected right now.
+    pub fn connection_count(&self) -> usize {
+        lock(&self.shared.connections).len()
+    }
+
+    /// Stops listening, closes every connection and waits until every task has ended.
+    pub async fn shutdown(self) {
+        self.cancel.cancel();
+        self.tracker.close();
+        self.tracker.wait().await;
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+async fn accept_loop(
+    listener: SocketListener,
+    shared: Arc<Shared>,
+    cancel: CancellationToken,
+    tracker: TaskTracker,
+) {
+    loop {
+        let accepted = tokio::select! {
+            () = cancel.cancelled() => break,
+            accepted = listener.accept() => accepted,
+        };
+        match accepted {
+            Ok(stream) => {
+                let id = next_connection_id();
+                let span = tracing::info_span!("qtro_connection", id);
+                tracker.spawn(
+                    serve_connection(stream, id, shared.clone(), cancel.child_token())
+                        .instrument(span),
+                );
+            }
+            Err(e) => {
+                // Out of descriptors and the like: wait a little rather than spin.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::select! {
+                    () = cancel.cancelled() => break,
+                    () = tokio::time::sleep(Duration::from_millis(50)) => {}
+                }
+            }
+        }
+    }
+    drop(listener);
+}
+
+/// Why a connection ended.
+enum End {
+    Cancelled,
+    PeerClosed,
+    Failed(String),
+}
+
+async fn serve_connection<S>(stream: S, id: u64, shared: Arc<Shared>, cancel: CancellationToken)
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    tracing::debug!("node connected");
+    let codec = FrameCodec::with_max_frame_length(shared.options.max_frame_length);
+    let (rd, wr) = tokio::io::split(stream);
+    let mut frames = FramedRead::new(rd, codec);
+    let (tx, rx) = mpsc::channel(shared.options.queue_capacity);
+    let writer =
+        tokio::spawn(write_loop(FramedWrite::new(wr, codec), rx, cancel.clone()).in_current_span());
+    lock(&shared.connections).insert(id, tx.clone());
+    // A fresh queue has room for these two.
+    let _ = tx.try_send(Packet::handshake());
+    let _ = tx.try_send(Packet::ObjectList(shared.object_list()));
+
+    let (calls, calls_rx) = mpsc::channel(64);
+    let dispatcher = tokio::spawn(
+        dispatch_loop(shared.clone(), calls_rx, tx.clone(), cancel.clone()).in_current_span(),
+    );
+
+    let mut acquired: Vec<(String, SourceObject)> = Vec::new();
+    let end = loop {
+        let next = tokio::select! {
+            () = cancel.cancelled() => break End::Cancelled,
+            next = frames.next() => next,
+        };
+        let frame = match next {
+            None => break End::PeerClosed,
+            Some(Err(e)) => break End::Failed(format!("bad frame: {e}")),
+            Some(Ok(frame)) => frame,
+        };
+        let packet = {
+            let types = shared.types.read().unwrap_or_else(PoisonError::into_inner);
+            frame.decode(&*types)
+        };
+        let packet = match packet {
+            Ok(p) => p,
+            Err(e) => {
+                break End::Failed(format!(
+                    "undecodable {} packet: {e}",
+                    frame.packet_type.name()
+                ));
+            }
+        };
+        match packet {
+            Packet::Ping { name } => {
+                if tx.send(Packet::Pong { name }).await.is_err() {
+                    break End::Cancelled;
+                }
+            }
+            Packet::AddObject { name, is_dynamic } => {
+                let Some(source) = shared.source(&name) else {
+                    tracing::warn!(name, "AddObject for an object this host does not remote");
+                    continue;
+                };
+                tracing::debug!(name, is_dynamic, "AddObject");
+                let listener = Listener {
+                    conn: id,
+                    name: name.clone(),
+                    tx: tx.clone(),
+                    close: cancel.clone(),
+                    send_timeout: shared.options.send_timeout,
+                };
+                source.attach(listener, is_dynamic).await;
+                acquired.push((name, source));
+            }
+            Packet::RemoveObject { name } => {
+                tracing::debug!(name, "RemoveObject");
+                if let Some(i) = acquired.iter().position(|(n, _)| *n == name) {
+                    let (name, source) = acquired.swap_remove(i);
+                    source.detach(id, Some(&name)).await;
+                }
+            }
+            Packet::Invoke(invoke) => {
+                let sent = tokio::select! {
+                    () = cancel.cancelled() => break End::Cancelled,
+                    sent = calls.send(invoke) => sent,
+                };
+                if sent.is_err() {
+                    break End::Cancelled;
+                }
+            }
+            other => {
+                break End::Failed(format!(
+                    "a node must not send {}",
+                    other.packet_type().name()
+                ));
+            }
+        }
+    };
+    match &end {
+        End::Cancelled => tracing::debug!("connection closed by the host"),
+        End::PeerClosed => tracing::debug!("node disconnected"),
+        End::Failed(reason) => tracing::warn!(reason, "closing the connection"),
+    }
+    cancel.cancel();
+    lock(&shared.connections).remove(&id);
+    for (name, source) in acquired {
+        source.detach(id, Some(&name)).await;
+    }
+    drop((tx, calls));
+    let _ = dispatcher.await;
+    let _ = writer.await;
+}
+
+/// Sends queued packets, batching what is queued into one flush.
+async fn write_loop<W>(
+    mut sink: FramedWrite<W, FrameCodec>,
+    mut rx: mpsc::Receiver<Packet>,
+    cancel: CancellationToken,
+) where
+    W: AsyncWrite + Unpin,
+{
+    loop {
+        let packet = tokio::select! {
+            () = cancel.cancelled() => break,
+            p = rx.recv() => p,
+        };
+        let Some(mut packet) = packet else { break };
+        let result = async {
+            loop {
+                match sink.feed(&packet).await {
+                    Ok(()) => {}
+                    Err(Error::Io(e)) => return Err(e),
+                    Err(e) => tracing::warn!(
+                        error = %e,
+                        packet = packet.packet_type().name(),
+                        "packet not sent: it cannot be encoded"
+                    ),
+                }
+                match rx.try_recv() {
+                    Ok(p) => packet = p,
+                    Err(_) => break,
+                }
+            }
+            SinkExt::<&Packet>::flush(&mut sink)
+                .await
+                .map_err(|e| match e {
+                    Error::Io(e) => e,
+                    other => std::io::Error::other(other),
+                })
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::debug!(error = %e, "write failed");
+            break;
+        }
+    }
+    cancel.cancel();
+    let _ = SinkExt::<&Packet>::close(&mut sink).await;
+}
+
+/// Runs a connection's calls and property writes one after the other.
+async fn dispatch_loop(
+    shared: Arc<Shared>,
+    mut calls: mpsc::Receiver<Invoke>,
+    tx: mpsc::Sender<Packet>,
+    cancel: CancellationToken,
+) {
+    loop {
+        let invoke = tokio::select! {
+            () = cancel.cancelled() => break,
+            i = calls.recv() => i,
+        };
+        let Some(invoke) = invoke else { break };
+        let done = tokio::select! {
+            () = cancel.cancelled() => break,
+            reply = dispatch(&shared, invoke) => reply,
+        };
+        if let Some(reply) = done
+            && tx.send(reply).await.is_err()
+        {
+            break;
+        }
+    }
+}
+
+/// Handles one Invoke; returns the InvokeReply to send, if one is wanted.
+async fn dispatch(shared: &Shared, invoke: Invoke) -> Option<Packet> {
+    let Invoke {
+        name,
+        call,
+        index,
+        args,
+        serial_id,
+        ..
+    } = invoke;
+    let Some(source) = shared.source(&name) else {
+        tracing::warn!(name, "Invoke for an object this host does not remote");
+        return reply(name, serial_id, crate::Value::Invalid);
+    };
+    match call {
+        Call::InvokeMetaMethod => match source.handle_call(index, args).await {
+            Some(value) => reply(name, serial_id, value),
+            None => {
+                tracing::warn!(name, index, "Invoke of an unknown method index");
+                reply(name, serial_id, crate::Value::Invalid)
+            }
+        },
+        Call::WriteProperty => {
+            if !source.handle_write(index, args).await {
+                tracing::warn!(name, index, "WriteProperty of an unknown property index");
+            }
+            None
+        }
+        Call::Other(c) => {
+            tracing::warn!(name, call = c, "Invoke with an unsupported call type");
+            None
+        }
+    }
+}
+
+fn reply(name: String, serial_id: i32, value: crate::Value) -> Option<Packet> {
+    (serial_id >= 0).then_some(Packet::InvokeReply {
+        name,
+        acked_serial_id: serial_id,
+        value,
+    })
+}

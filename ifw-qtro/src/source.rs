@@ -1,0 +1,519 @@
+//! The schema-free source: a [`SourceObject`] holds a [`ClassDefinition`], the current property
+//! values and a [`SourceHandler`] for the method calls and property writes replicas send.
+//!
+//! One `SourceObject` can be remoted by several hosts (or under several names); every replica
+//! that acquired it gets its property changes and signals.
+//!
+//! The definition's order is the wire's index order: property `i` is `properties[i]`, signal `i`
+//! is `signals[i]`, method `i` is `methods[i]`. For a repc static replica the definition must use
+//! repc's layout (notify signals of non-CONSTANT properties first, push methods before slots).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Mutex, mpsc};
+use tokio_util::sync::CancellationToken;
+
+use crate::codec::{ClassDefinition, Value};
+use crate::error::{Error, Result};
+use crate::packet::{Call, Invoke, Packet};
+
+/// A boxed, sendable future, as [`SourceHandler`] methods return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What a source does when a replica calls a method or writes a property.
+///
+/// Calls on one connection are handled one after the other, in the order they arrived; Pings
+/// are answered meanwhile. Both methods have defaults: calls answer an invalid value, writes are
+/// accepted and broadcast ([`SourceObject::set_property`]).
+pub trait SourceHandler: Send + Sync + 'static {
+    /// Handles a call of method `method` (an index into the definition's methods) with `args`;
+    /// returns the return value ([`Value::Invalid`] for `void`).
+    fn call<'a>(
+        &'a self,
+        source: &'a SourceObject,
+        method: usize,
+        args: Vec<Value>,
+    ) -> BoxFuture<'a, Value> {
+        let _ = (source, args);
+        Box::pin(async move {
+            tracing::warn!(
+                method,
+                "no handler for method calls; answering an invalid value"
+            );
+            Value::Invalid
+        })
+    }
+
+    /// Handles a replica's write of property `property`. The default accepts it.
+    fn write_property<'a>(
+        &'a self,
+        source: &'a SourceObject,
+        property: usize,
+        value: Value,
+    ) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            if let Err(e) = source.set_property(property, value).await {
+                tracing::warn!(error = %e, "property write refused");
+            }
+        })
+    }
+}
+
+/// The handler of a source built without one: the trait's defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DefaultHandler;
+
+impl SourceHandler for DefaultHandler {}
+
+/// A remotable object: its class, its property values and its handler. Cheap to clone (shared).
+#[derive(Clone)]
+pub struct SourceObject {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for SourceObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceObject")
+            .field("type_name", &self.inner.definition.type_name)
+            .field("signature", &self.inner.signature)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    definition: ClassDefinition,
+    signature: Option<String>,
+    /// Per property: its notify signal's index and parameter count.
+    notify: Vec<Option<(usize, usize)>>,
+    handler: Arc<dyn SourceHandler>,
+    state: Mutex<State>,
+}
+
+struct State {
+    values: Vec<Value>,
+    listeners: Vec<Listener>,
+}
+
+/// A connection that acquired the source under `name`.
+pub(crate) struct Listener {
+    /// The connection's id (unique in the process).
+    pub(crate) conn: u64,
+    /// The name the source was acquired under.
+    pub(crate) name: String,
+    /// The connection's outgoing queue.
+    pub(crate) tx: mpsc::Sender<Packet>,
+    /// Closes the connection (a consumer too slow for `send_timeout`).
+    pub(crate) close: CancellationToken,
+    /// How long a full queue may block the source.
+    pub(crate) send_timeout: Duration,
+}
+
+/// Builds a [`SourceObject`]: [`SourceObject::builder`].
+pub struct SourceBuilder {
+    definition: ClassDefinition,
+    values: Option<Vec<Value>>,
+    signature: Option<String>,
+    handler: Arc<dyn SourceHandler>,
+}
+
+impl SourceBuilder {
+    /// The initial property values, in property order (default: all [`Value::Invalid`]).
+    pub fn values(mut self, values: Vec<Value>) -> Self {
+        self.values = Some(values);
+        self
+    }
+
+    /// The repc signature (lowercase hex SHA1) announced in the ObjectList; none by default.
+    pub fn signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = Some(signature.into());
+        self
+    }
+
+    /// The handler of calls and property writes (default: [`DefaultHandler`]).
+    pub fn handler(mut self, handler: impl SourceHandler) -> Self {
+        self.handler = Arc::new(handler);
+        self
+    }
+
+    /// The source; fails when the value count differs from the definition's property count.
+    pub fn build(self) -> Result<SourceObject> {
+        let n = self.definition.properties.len();
+        let values = self.values.unwrap_or_else(|| vec![Value::Invalid; n]);
+        if values.len() != n {
+            return Err(Error::ArgumentCount {
+                member: "the property list".to_owned(),
+                expected: n,
+                found: values.len(),
+            });
+        }
+        let notify = self
+            .definition
+            .properties
+            .iter()
+            .map(|p| {
+                let sig = p.notify_signature.as_deref()?;
+                let index = self
+                    .definition
+                    .signals
+                    .iter()
+                    .position(|s| s.signature == sig)?;
+                Some((index, parameter_count(sig)))
+            })
+            .collect();
+        Ok(SourceObject {
+            inner: Arc::new(Inner {
+                definition: self.definition,
+                signature: self.signature,
+                notify,
+                handler: self.handler,
+                state: Mutex::new(State {
+                    values,
+                    listeners: Vec::new(),
+                }),
+            }),
+        })
+    }
+}
+
+impl SourceObject {
+    /// Starts building a source of class `definition`.
+    pub fn builder(definition: ClassDefinition) -> SourceBuilder {
+        SourceBuilder {
+            definition,
+            values: None,
+            signature: None,
+            handler: Arc::new(DefaultHandler),
+        }
+    }
+
+    /// A source with these values and the [`DefaultHandler`].
+    pub fn new(definition: ClassDefinition, values: Vec<Value>) -> Result<Self> {
+        Self::builder(definition).values(values).build()
+    }
+
+    /// The class definition.
+    pub fn definition(&self) -> &ClassDefinition {
+        &self.inner.definition
+    }
+
+    /// The repc signature announced in ObjectLists, if any.
+    pub fn signature(&self) -> Option<&str> {
+        self.inner.signature.as_deref()
+    }
+
+    /// The index of the property called `name`.
+    pub fn property_index(&self, name: &str) -> Result<usize> {
+        self.inner
+            .definition
+            .properties
+            .iter()
+            .position(|p| p.name == name)
+            .ok_or_else(|| self.unknown("property", name))
+    }
+
+    /// The index of the signal with this signature (`crashed(int,QString)`) or, if unique,
+    /// this name (`crashed`).
+    pub fn signal_index(&self, name: &str) -> Result<usize> {
+        find_member(
+            self.inner
+                .definition
+                .signals
+                .iter()
+                .map(|s| &s.signature[..]),
+            name,
+        )
+        .ok_or_else(|| self.unknown("signal", name))
+    }
+
+    /// The index of the method with this signature (`add(int,int)`) or, if unique, this name.
+    pub fn method_index(&self, name: &str) -> Result<usize> {
+        find_member(
+            self.inner
+                .definition
+                .methods
+                .iter()
+                .map(|m| &m.signature[..]),
+            name,
+        )
+        .ok_or_else(|| self.unknown("method", name))
+    }
+
+    /// The current value of property `index`.
+    pub async fn property(&self, index: usize) -> Option<Value> {
+        self.inner.state.lock().await.values.get(index).cloned()
+    }
+
+    /// All current property values, in property order.
+    pub async fn values(&self) -> Vec<Value> {
+        self.inner.state.lock().await.values.clone()
+    }
+
+    /// Sets property `index`. If the value changed, every replica gets a PropertyChange and then
+    /// the notify signal, as Qt sends them. Waits while a replica's queue is full, at most the
+    /// host's send timeout, after which that replica's connection is closed.
+    pub async fn set_property(&self, index: usize, value: Value) -> Result<()> {
+        let notify = *self
+            .inner
+            .notify
+            .get(index)
+            .ok_or_else(|| self.unknown("property", &index.to_string()))?;
+        let mut state = self.inner.state.lock().await;
+        let Some(slot) = state.values.get_mut(index) else {
+            return Err(self.unknown("property", &index.to_string()));
+        };
+        if *slot == value {
+            return Ok(());
+        }
+        slot.clone_from(&value);
+        let index32 = wire_index(index);
+        deliver(&mut state.listeners, |name| {
+            let mut packets = vec![Packet::PropertyChange {
+                name: name.to_owned(),
+                index: index32,
+                value: value.clone(),
+            }];
+            if let Some((signal, params)) = notify {
+                packets.push(Packet::Invoke(Invoke {
+                    name: name.to_owned(),
+                    call: Call::InvokeMetaMethod,
+                    index: wire_index(signal),
+                    args: if params == 0 {
+                        Vec::new()
+                    } else {
+                        vec![value.clone()]
+                    },
+                    serial_id: -1,
+                    property_index: index32,
+                }));
+            }
+            packets
+        })
+        .await;
+        Ok(())
+    }
+
+    /// Sets the property called `name` (see [`set_property`](Self::set_property)).
+    pub async fn set(&self, name: &str, value: impl Into<Value>) -> Result<()> {
+        let index = self.property_index(name)?;
+        self.set_property(index, value.into()).await
+    }
+
+    /// Emits signal `index` with `args` to every replica.
+    pub async fn emit(&self, index: usize, args: Vec<Value>) -> Result<()> {
+        let signal = self
+            .inner
+            .definition
+            .signals
+            .get(index)
+            .ok_or_else(|| self.unknown("signal", &index.to_string()))?;
+        let expected = parameter_count(&signal.signature);
+        if args.len() != expected {
+            return Err(Error::ArgumentCount {
+                member: signal.signature.clone(),
+                expected,
+                found: args.len(),
+            });
+        }
+        let mut state = self.inner.state.lock().await;
+        deliver(&mut state.listeners, |name| {
+            vec![Packet::Invoke(Invoke {
+                name: name.to_owned(),
+                call: Call::InvokeMetaMethod,
+                index: wire_index(index),
+                args: args.clone(),
+                serial_id: -1,
+                property_index: -1,
+            })]
+        })
+        .await;
+        Ok(())
+    }
+
+    /// Emits the signal with this signature or name (see [`emit`](Self::emit)).
+    pub async fn emit_signal(&self, name: &str, args: Vec<Value>) -> Result<()> {
+        let index = self.signal_index(name)?;
+        self.emit(index, args).await
+    }
+
+    /// How many replicas (over all hosts) have acquired this source.
+    pub async fn listener_count(&self) -> usize {
+        self.inner.state.lock().await.listeners.len()
+    }
+
+    /// Adds a listener and sends it the Init (static) or InitDynamic packet.
+    pub(crate) async fn attach(&self, listener: Listener, dynamic: bool) {
+        let mut state = self.inner.state.lock().await;
+        let properties = state.values.clone();
+        let packet = if dynamic {
+            Packet::InitDynamic {
+                name: listener.name.clone(),
+                definition: self.inner.definition.clone(),
+                properties,
+            }
+        } else {
+            Packet::Init {
+                name: listener.name.clone(),
+                properties,
+            }
+        };
+        let mut one = vec![listener];
+        deliver(&mut one, |_| vec![packet.clone()]).await;
+        state.listeners.append(&mut one);
+    }
+
+    /// Removes connection `conn`'s listeners (only those under `name`, if given).
+    pub(crate) async fn detach(&self, conn: u64, name: Option<&str>) {
+        self.inner
+            .state
+            .lock()
+            .await
+            .listeners
+            .retain(|l| l.conn != conn || name.is_some_and(|n| n != l.name));
+    }
+
+    /// Runs a replica's call: `None` when the index or argument count is wrong.
+    pub(crate) async fn handle_call(&self, index: i32, args: Vec<Value>) -> Option<Value> {
+        let i = usize::try_from(index).ok()?;
+        let method = self.inner.definition.methods.get(i)?;
+        let expected = parameter_count(&method.signature);
+        if args.len() != expected {
+            tracing::warn!(
+                method = %method.signature,
+                expected,
+                found = args.len(),
+                "call with a wrong argument count ignored"
+            );
+            return None;
+        }
+        Some(self.inner.handler.call(self, i, args).await)
+    }
+
+    /// Runs a replica's property write; `false` when the index or argument count is wrong.
+    pub(crate) async fn handle_write(&self, index: i32, mut args: Vec<Value>) -> bool {
+        let Some(i) = usize::try_from(index)
+            .ok()
+            .filter(|i| *i < self.inner.definition.properties.len())
+        else {
+            return false;
+        };
+        if args.len() != 1 {
+            return false;
+        }
+        let value = args.swap_remove(0);
+        self.inner.handler.write_property(self, i, value).await;
+        true
+    }
+
+    fn unknown(&self, kind: &'static str, member: &str) -> Error {
+        Error::UnknownMember {
+            object: self.inner.definition.type_name.clone().unwrap_or_default(),
+            kind,
+            member: member.to_owned(),
+        }
+    }
+}
+
+/// Sends each listener its packets; drops listeners whose connection is gone and closes those
+/// whose queue stays full longer than their send timeout.
+async fn deliver(listeners: &mut Vec<Listener>, packets: impl Fn(&str) -> Vec<Packet>) {
+    let mut gone = Vec::new();
+    for (i, l) in listeners.iter().enumerate() {
+        for p in packets(&l.name) {
+            match tokio::time::timeout(l.send_timeout, l.tx.send(p)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => {
+                    gone.push(i);
+                    break;
+                }
+                Err(_) => {
+                    tracing::warn!(
+                        conn = l.conn,
+                        timeout = ?l.send_timeout,
+                        "closing a connection that does not keep up with the source"
+                    );
+                    l.close.cancel();
+                    gone.push(i);
+                    break;
+                }
+            }
+        }
+    }
+    for i in gone.into_iter().rev() {
+        listeners.swap_remove(i);
+    }
+}
+
+/// Indexes travel as `i32`; definitions never come near 2³¹ members.
+pub(crate) fn wire_index(index: usize) -> i32 {
+    i32::try_from(index).unwrap_or(i32::MAX)
+}
+
+/// The number of parameters of a normalized signature such as `f(int,QMap<int,Pos>)`.
+pub(crate) fn parameter_count(signature: &str) -> usize {
+    let Some(open) = signature.find('(') else {
+        return 0;
+    };
+    let params = signature[open + 1..].trim_end_matches(')').trim();
+    if params.is_empty() {
+        return 0;
+    }
+    let mut depth = 0usize;
+    let mut count = 1;
+    for c in params.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => count += 1,
+            _ => {}
+        }
+    }
+    count
+}
+
+/// The position of the member whose signature is `name`, or whose name alone is `name` if only
+/// one has it.
+pub(crate) fn find_member<'a>(
+    signatures: impl Iterator<Item = &'a str> + Clone,
+    name: &str,
+) -> Option<usize> {
+    if let Some(i) = signatures.clone().position(|s| s == name) {
+        return Some(i);
+    }
+    let mut matches = signatures
+        .enumerate()
+        .filter(|(_, s)| s.split('(').next() == Some(name));
+    let (i, _) = matches.next()?;
+    matches.next().is_none().then_some(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_parameters_of_normalized_signatures() {
+        assert_eq!(parameter_count("honk()"), 0);
+        assert_eq!(parameter_count("speedChanged(int)"), 1);
+        assert_eq!(parameter_count("crashed(int,QString)"), 2);
+        assert_eq!(
+            parameter_count("f(QMap<int,Pos>,QList<std::pair<int,int>>)"),
+            2
+        );
+        assert_eq!(parameter_count("nothing"), 0);
+    }
+
+    #[test]
+    fn finds_members_by_signature_or_unique_name() {
+        let sigs = ["add(int,int)", "add(double,double)", "honk()"];
+        assert_eq!(find_member(sigs.iter().copied(), "honk"), Some(2));
+        assert_eq!(
+            find_member(sigs.iter().copied(), "add(double,double)"),
+            Some(1)
+        );
+        assert_eq!(find_member(sigs.iter().copied(), "add"), None);
+        assert_eq!(find_member(sigs.iter().copied(), "nope"), None);
+    }
+}

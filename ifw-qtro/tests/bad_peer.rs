@@ -1,0 +1,316 @@
+//! The host at the wire level, with a hand-driven client: the session a Qt replica runs, and bad
+//! clients (garbage, an oversize length, a Handshake from the node side, an unknown packet type,
+//! an undecodable variant) that are dropped while a good client on the same host keeps working.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a failing test should fail loudly"
+)]
+
+#[path = "support/car.rs"]
+mod car;
+
+use car::{CAR_SIGNATURE, car_source, eventually, pos, within};
+use futures_util::{SinkExt, StreamExt};
+use ifw_qtro::{
+    Call, FrameCodec, Host, HostOptions, Invoke, Packet, Stream, TypeRegistry, Url, Value, connect,
+};
+use tokio::io::AsyncWriteExt;
+use tokio_util::codec::Framed;
+
+/// A client that speaks packets by hand.
+struct Raw {
+    frames: Framed<Stream, FrameCodec>,
+    types: TypeRegistry,
+}
+
+impl Raw {
+    async fn connect(url: &Url) -> Self {
+        let stream = connect(url).await.unwrap();
+        let mut types = TypeRegistry::new();
+        car::car_definition().register_types(&mut types);
+        Self {
+            frames: Framed::new(stream, FrameCodec::new()),
+            types,
+        }
+    }
+
+    async fn recv(&mut self) -> Packet {
+        let frame = within("a packet", self.frames.next())
+            .await
+            .expect("connection open")
+            .unwrap();
+        frame.decode(&self.types).unwrap()
+    }
+
+    async fn send(&mut self, p: Packet) {
+        self.frames.send(p).await.unwrap();
+    }
+
+    /// Reads until the host closes the connection.
+    async fn expect_closed(mut self) {
+        within("the host to close the connection", async {
+            while let Some(Ok(_)) = self.frames.next().await {}
+        })
+        .await;
+    }
+
+    /// Handshake, ObjectList, then a static AddObject answered with Init.
+    async fn open_car(&mut self) -> Vec<Value> {
+        self.recv().await.check_handshake().unwrap();
+        let Packet::ObjectList(objects) = self.recv().await else {
+            panic!("ObjectList expected")
+        };
+        assert_eq!(objects.len(), 1);
+        assert_eq!(objects[0].name, "Car");
+        assert_eq!(objects[0].type_name.as_deref(), Some("Car"));
+        assert_eq!(
+            objects[0].signature.as_deref(),
+            Some(CAR_SIGNATURE.as_bytes())
+        );
+        self.send(Packet::AddObject {
+            name: "Car".into(),
+            is_dynamic: false,
+        })
+        .await;
+        match self.recv().await {
+            Packet::Init { name, properties } if name == "Car" => properties,
+            other => panic!("Init expected, got {other:?}"),
+        }
+    }
+
+    async fn add(&mut self, serial: i32, a: i32, b: i32) -> Value {
+        self.send(invoke(
+            Call::InvokeMetaMethod,
+            2,
+            vec![a.into(), b.into()],
+            serial,
+        ))
+        .await;
+        match self.recv().await {
+            Packet::InvokeReply {
+                acked_serial_id,
+                value,
+                ..
+            } if acked_serial_id == serial => value,
+            other => panic!("InvokeReply expected, got {other:?}"),
+        }
+    }
+}
+
+fn invoke(call: Call, index: i32, args: Vec<Value>, serial_id: i32) -> Packet {
+    Packet::Invoke(Invoke {
+        name: "Car".into(),
+        call,
+        index,
+        args,
+        serial_id,
+        property_index: -1,
+    })
+}
+
+async fn car_host(url: &str) -> Host {
+    let host = Host::listen(url).await.unwrap();
+    host.enable_remoting("Car", car_source(0)).await.unwrap();
+    host
+}
+
+#[tokio::test]
+async fn a_replica_session_as_qt_runs_it() {
+    let host = car_host("tcp://127.0.0.1:0").await;
+    let mut c = Raw::connect(host.url()).await;
+    let init = c.open_car().await;
+    assert_eq!(
+        init,
+        vec![Value::Int(0), Value::from("car"), Value::Int(0), pos(3, 4)]
+    );
+
+    assert_eq!(c.add(1, 2, 40).await, Value::Int(42));
+
+    c.send(Packet::Ping { name: "Car".into() }).await;
+    assert_eq!(c.recv().await, Packet::Pong { name: "Car".into() });
+
+    // READWRITE label: WriteProperty, echoed as PropertyChange + notify Invoke.
+    c.send(invoke(Call::WriteProperty, 1, vec!["hi".into()], -1))
+        .await;
+    assert_eq!(
+        c.recv().await,
+        Packet::PropertyChange {
+            name: "Car".into(),
+            index: 1,
+            value: "hi".into()
+        }
+    );
+    assert_eq!(
+        c.recv().await,
+        Packet::Invoke(Invoke {
+            name: "Car".into(),
+            call: Call::InvokeMetaMethod,
+            index: 1,
+            args: vec!["hi".into()],
+            serial_id: -1,
+            property_index: 1,
+        })
+    );
+
+    // A void slot sends no reply; its signal comes to the listener.
+    c.send(invoke(Call::InvokeMetaMethod, 3, vec![], -1)).await;
+    let Packet::Invoke(signal) = c.recv().await else {
+        panic!("signal expected")
+    };
+    assert_eq!((signal.index, signal.property_index), (4, -1));
+    assert_eq!(signal.args, vec![Value::Int(3), Value::from("honk")]);
+
+    // Out-of-range index and wrong argc: answered with an invalid value, connection kept.
+    assert_eq!(c.add(7, 1, 1).await, Value::Int(2));
+    c.send(invoke(Call::InvokeMetaMethod, 99, vec![], 8)).await;
+    assert!(matches!(
+        c.recv().await,
+        Packet::InvokeReply {
+            acked_serial_id: 8,
+            value: Value::Invalid,
+            ..
+        }
+    ));
+    c.send(invoke(Call::InvokeMetaMethod, 2, vec![Value::Int(1)], 9))
+        .await;
+    assert!(matches!(
+        c.recv().await,
+        Packet::InvokeReply {
+            acked_serial_id: 9,
+            value: Value::Invalid,
+            ..
+        }
+    ));
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_dynamic_acquire_gets_the_definition() {
+    let host = car_host("tcp://127.0.0.1:0").await;
+    let mut c = Raw::connect(host.url()).await;
+    c.recv().await.check_handshake().unwrap();
+    let _ = c.recv().await;
+    c.send(Packet::AddObject {
+        name: "Car".into(),
+        is_dynamic: true,
+    })
+    .await;
+    let Packet::InitDynamic {
+        definition,
+        properties,
+        ..
+    } = c.recv().await
+    else {
+        panic!("InitDynamic expected")
+    };
+    assert_eq!(definition, car::car_definition());
+    assert_eq!(properties.len(), 4);
+    host.shutdown().await;
+}
+
+/// Sends `bytes` after the host's greeting and expects the host to hang up.
+async fn bad_client(url: &Url, bytes: &[u8]) {
+    let mut stream = connect(url).await.unwrap();
+    stream.write_all(bytes).await.unwrap();
+    let raw = Raw {
+        frames: Framed::new(stream, FrameCodec::new()),
+        types: TypeRegistry::new(),
+    };
+    raw.expect_closed().await;
+}
+
+async fn bad_clients_are_dropped_the_good_one_stays(url: &str) {
+    let host = Host::listen_with(url, HostOptions::default().max_frame_length(64 * 1024))
+        .await
+        .unwrap();
+    host.enable_remoting("Car", car_source(0)).await.unwrap();
+    let mut good = Raw::connect(host.url()).await;
+    good.open_car().await;
+
+    let wrong_handshake = Packet::Handshake {
+        version: "QtRO 1.3".into(),
+    }
+    .to_bytes()
+    .unwrap();
+    // An int QVariant announced with an unknown type id 0x7777.
+    let mut bad_variant = Packet::PropertyChange {
+        name: "Car".into(),
+        index: 0,
+        value: Value::Int(1),
+    }
+    .to_bytes()
+    .unwrap();
+    bad_variant[6 + 10 + 4] = 0x77;
+    bad_variant[6 + 10 + 5] = 0x77;
+    let mut bad_invoke = invoke(Call::InvokeMetaMethod, 2, vec![Value::Int(1)], 1)
+        .to_bytes()
+        .unwrap();
+    let arg_type_at = 6 + 10 + 4 + 4 + 4;
+    bad_invoke[arg_type_at] = 0x77;
+    bad_invoke[arg_type_at + 1] = 0x77;
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("garbage", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n".to_vec()),
+        ("oversize length", vec![0xff, 0xff, 0xff, 0x7f, 0x04, 0x00]),
+        ("too short a length", vec![1, 0, 0, 0, 0]),
+        ("unknown packet type", vec![2, 0, 0, 0, 99, 0]),
+        ("a node-side handshake", wrong_handshake.to_vec()),
+        ("a packet only hosts send", bad_variant.to_vec()),
+        ("an undecodable argument", bad_invoke.to_vec()),
+        ("a truncated AddObject", vec![3, 0, 0, 0, 4, 0, 0]),
+    ];
+    for (what, bytes) in &cases {
+        tracing::info!(what, "bad client");
+        bad_client(host.url(), bytes).await;
+        assert_eq!(good.add(1, 20, 22).await, Value::Int(42), "after {what}");
+    }
+    // A client that vanishes mid-frame is cleaned up as well.
+    let mut half = connect(host.url()).await.unwrap();
+    half.write_all(&[200, 0, 0, 0, 6, 0, 1]).await.unwrap();
+    drop(half);
+    eventually("only the good client left", || host.connection_count() == 1).await;
+    good.send(Packet::Ping { name: "Car".into() }).await;
+    assert_eq!(good.recv().await, Packet::Pong { name: "Car".into() });
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_clients_over_tcp() {
+    bad_clients_are_dropped_the_good_one_stays("tcp://127.0.0.1:0").await;
+}
+
+#[tokio::test]
+async fn bad_clients_over_a_local_socket() {
+    bad_clients_are_dropped_the_good_one_stays(&format!("local:{}", car::unique("bad"))).await;
+}
+
+#[tokio::test]
+async fn many_clients_at_once() {
+    let host = car_host("tcp://127.0.0.1:0").await;
+    let mut clients = Vec::new();
+    for _ in 0..40 {
+        let mut c = Raw::connect(host.url()).await;
+        c.open_car().await;
+        clients.push(c);
+    }
+    let mut tasks = Vec::new();
+    for (i, mut c) in clients.into_iter().enumerate() {
+        tasks.push(tokio::spawn(async move {
+            let i = i32::try_from(i).unwrap();
+            for serial in 1..=20 {
+                assert_eq!(c.add(serial, i, serial).await, Value::Int(i + serial));
+            }
+            c
+        }));
+    }
+    let mut clients = Vec::new();
+    for t in tasks {
+        clients.push(within("a client's calls", t).await.unwrap());
+    }
+    assert_eq!(host.connection_count(), 40);
+    host.shutdown().await;
+    for c in clients {
+        c.expect_closed().await;
+    }
+}
