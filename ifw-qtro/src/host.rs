@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, FramedWrite};
@@ -23,6 +23,7 @@ use tracing::Instrument;
 use crate::codec::TypeRegistry;
 use crate::error::{Error, Result};
 use crate::frame::{DEFAULT_MAX_FRAME_LENGTH, FrameCodec};
+use crate::link::{lock, write_loop};
 use crate::packet::{Call, Invoke, ObjectInfo, Packet};
 use crate::source::{Listener, SourceObject};
 use crate::transport::Listener as SocketListener;
@@ -126,10 +127,6 @@ impl Shared {
             let _ = tokio::time::timeout(self.options.send_timeout, tx.send(packet.clone())).await;
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn object_info(name: &str, source: &SourceObject) -> ObjectInfo {
@@ -395,53 +392,6 @@ where
     drop((tx, calls));
     let _ = dispatcher.await;
     let _ = writer.await;
-}
-
-/// Sends queued packets, batching what is queued into one flush.
-async fn write_loop<W>(
-    mut sink: FramedWrite<W, FrameCodec>,
-    mut rx: mpsc::Receiver<Packet>,
-    cancel: CancellationToken,
-) where
-    W: AsyncWrite + Unpin,
-{
-    loop {
-        let packet = tokio::select! {
-            () = cancel.cancelled() => break,
-            p = rx.recv() => p,
-        };
-        let Some(mut packet) = packet else { break };
-        let result = async {
-            loop {
-                match sink.feed(&packet).await {
-                    Ok(()) => {}
-                    Err(Error::Io(e)) => return Err(e),
-                    Err(e) => tracing::warn!(
-                        error = %e,
-                        packet = packet.packet_type().name(),
-                        "packet not sent: it cannot be encoded"
-                    ),
-                }
-                match rx.try_recv() {
-                    Ok(p) => packet = p,
-                    Err(_) => break,
-                }
-            }
-            SinkExt::<&Packet>::flush(&mut sink)
-                .await
-                .map_err(|e| match e {
-                    Error::Io(e) => e,
-                    other => std::io::Error::other(other),
-                })
-        }
-        .await;
-        if let Err(e) = result {
-            tracing::debug!(error = %e, "write failed");
-            break;
-        }
-    }
-    cancel.cancel();
-    let _ = SinkExt::<&Packet>::close(&mut sink).await;
 }
 
 /// Runs a connection's calls and property writes one after the other.

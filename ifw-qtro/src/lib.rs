@@ -13,6 +13,8 @@
 //! - [`source`]: the schema-free [`SourceObject`] (class definition, property values, a
 //!   [`SourceHandler`] for calls and writes).
 //! - [`host`]: the source side, a [`Host`] that remotes sources to every connected node.
+//! - [`replica`] and [`node`]: the replica side, a [`Node`] that connects (and reconnects) to a
+//!   host and serves [`Replica`]s with a property cache, calls, writes and [`ReplicaEvent`]s.
 //! - [`error`]: the crate's [`Error`].
 //!
 //! Nothing here panics on input from the wire: every malformed byte sequence is an [`Error`].
@@ -21,7 +23,10 @@ pub mod codec;
 pub mod error;
 pub mod frame;
 pub mod host;
+mod link;
+pub mod node;
 pub mod packet;
+pub mod replica;
 pub mod source;
 pub mod transport;
 pub mod url;
@@ -30,7 +35,9 @@ pub use codec::{ClassDefinition, Gadget, TypeLookup, TypeRegistry, Value};
 pub use error::{Error, Result};
 pub use frame::{DEFAULT_MAX_FRAME_LENGTH, Frame, FrameCodec};
 pub use host::{Host, HostOptions};
+pub use node::{Node, NodeOptions};
 pub use packet::{Call, Invoke, ObjectInfo, PROTOCOL_VERSION, Packet, PacketType};
+pub use replica::{Replica, ReplicaEvent, ReplicaEvents, ReplicaState};
 pub use source::{BoxFuture, DefaultHandler, SourceBuilder, SourceHandler, SourceObject};
 pub use transport::{Listener, Stream, connect};
 pub use url::Url;
