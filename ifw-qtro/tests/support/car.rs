@@ -4,6 +4,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 use std::future::Future;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -115,6 +116,17 @@ pub fn pos(x: i32, y: i32) -> Value {
     ))
 }
 
+/// The `b` of every `add(-1, b)` call (which never answers) that has started.
+pub static SLOW_CALLS: Mutex<Vec<i64>> = Mutex::new(Vec::new());
+
+/// Waits until the host runs `add(-1, tag)`.
+pub async fn slow_call_started(tag: i64) {
+    eventually("the slow call to reach the host", || {
+        SLOW_CALLS.lock().unwrap().contains(&tag)
+    })
+    .await;
+}
+
 /// What `CarSimpleSource` does: pushes set properties, `add` adds, `honk` emits `crashed`.
 pub struct CarHandler;
 
@@ -139,6 +151,7 @@ impl SourceHandler for CarHandler {
                     let a = args[0].as_i64().unwrap_or(0);
                     let b = args[1].as_i64().unwrap_or(0);
                     if a == -1 {
+                        SLOW_CALLS.lock().unwrap().push(b);
                         // Never answers in time: lets tests see a call fail on disconnect.
                         tokio::time::sleep(Duration::from_secs(3600)).await;
                     }
