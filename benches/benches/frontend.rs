@@ -2,7 +2,7 @@
 //!
 //! `cargo bench -p ifw-benches --bench frontend`. For each input (500 interfaces × 20 properties;
 //! the rich ~950 KB file; the real-world corpus when `../shared` is there) it prints ifw's
-//! parse + resolve time (best and median), the share of lexing and parsing, peak heap, and — when
+//! parse + resolve time (best and median), the share of lexing and parsing, the peak RSS growth, and — when
 //! the reference is installed (`../shared/oracle/setup.sh`) — the reference's best time for the
 //! same file and the ratio. Every loop is bounded.
 
@@ -12,12 +12,21 @@ use std::time::{Duration, Instant};
 
 use ifw_build::Frontend;
 use ifw_build::idl::{lexer, parser};
-use peak_alloc::PeakAlloc;
-
-#[global_allocator]
-static HEAP: PeakAlloc = PeakAlloc;
-
 fn main() {
+    // `frontend --peak-rss FILE`: parse FILE once and print the peak resident set size in bytes
+    // (run as a child process so that the figure is this parse's alone).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--peak-rss") {
+        let text = std::fs::read_to_string(&args[i + 1]).expect("input");
+        let before = peak_rss();
+        std::hint::black_box(
+            Frontend::new()
+                .parse_str("bench.qface", &text)
+                .expect("parses"),
+        );
+        println!("{}", peak_rss().saturating_sub(before));
+        return;
+    }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("frontend-bench");
     std::fs::create_dir_all(&dir).expect("bench directory");
     let inputs = [
@@ -46,7 +55,7 @@ fn main() {
         "median",
         "lex %",
         "parse %",
-        "peak heap",
+        "peak RSS+",
         "xsize",
         "reference",
         "ratio"
@@ -54,7 +63,8 @@ fn main() {
     for (label, name, text) in inputs {
         let path = dir.join(name);
         std::fs::write(&path, &text).expect("write input");
-        let row = measure(&text);
+        let mut row = measure(&text);
+        row.peak_bytes = child_peak_rss(&path);
         let reference_best = reference.as_ref().and_then(|r| r.best(&path));
         print_row(label, text.len(), &row, reference_best);
     }
@@ -106,17 +116,37 @@ fn measure(text: &str) -> Row {
     let parse = best_of(&|| {
         std::hint::black_box(parser::parse(text, &tokens));
     });
-    HEAP.reset_peak_usage();
-    let base = HEAP.current_usage();
-    run();
-    let peak_bytes = HEAP.peak_usage().saturating_sub(base);
     Row {
         best: times[0],
         median: times[times.len() / 2],
         lex,
         parse,
-        peak_bytes,
+        peak_bytes: 0,
     }
+}
+
+/// The growth of this process's peak resident set (VmHWM) in bytes, from /proc.
+fn peak_rss() -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<usize>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Runs this benchmark binary on `path` with `--peak-rss` and reads the figure it prints.
+fn child_peak_rss(path: &Path) -> usize {
+    let Ok(exe) = std::env::current_exe() else {
+        return 0;
+    };
+    Command::new(exe)
+        .arg("--peak-rss")
+        .arg(path)
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(0)
 }
 
 fn print_row(label: &str, size: usize, row: &Row, reference: Option<Duration>) {

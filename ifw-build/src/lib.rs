@@ -19,6 +19,7 @@ mod error;
 mod frontend;
 pub mod idl;
 pub mod model;
+pub mod rep;
 pub mod source;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};

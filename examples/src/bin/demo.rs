@@ -18,6 +18,8 @@ interface Lamp {
 /**/ interface Hidden { }
 
 enum Mode { Low = 010, High }
+strcut Settings { }
+/* end of file */
 "#;
 
 fn main() -> ExitCode {
