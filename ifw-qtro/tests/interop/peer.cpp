@@ -1,0 +1,130 @@
+// The Qt 6 side of tests/interop_qt.rs: a repc CarSimpleSource, a repc CarReplica (static, signature
+// checked) or a dynamic replica of "Car". It prints one line per event on stdout and takes
+// commands on stdin, so the Rust test drives the order of things. It exits on "quit", on stdin
+// EOF (the test went away) and after a hard time limit.
+//
+//   peer source  <url>            remotes Car; stdin: "speed N", "pos X Y", "honk", "quit"
+//   peer replica <url> <heartbeat-ms>   acquires Car statically and exercises it once initialized
+//   peer dynamic <url>            acquires Car dynamically and prints its class
+#include <QtCore>
+#include <QtRemoteObjects>
+#include <cstdio>
+#include <unistd.h>
+#include "rep_car_merged.h"
+
+static void say(const QString &line) {
+    std::fprintf(stdout, "%s\n", line.toUtf8().constData());
+    std::fflush(stdout);
+}
+
+class Car : public CarSimpleSource {
+public:
+    int add(int a, int b) override { return a + b; }
+    void honk() override { emit crashed(3, QStringLiteral("honk")); }
+    void drive(int speed) { setSpeed(speed); }
+};
+
+static QString posText(const Pos &p) { return QStringLiteral("%1,%2").arg(p.x()).arg(p.y()); }
+
+int main(int argc, char **argv) {
+    QCoreApplication app(argc, argv);
+    if (argc < 3)
+        return 2;
+    const QString mode = QString::fromUtf8(argv[1]);
+    const QUrl url(QString::fromUtf8(argv[2]));
+    QTimer::singleShot(60000, &app, [] { say(QStringLiteral("timeout")); ::_exit(3); });
+
+    QSocketNotifier stdinNotifier(STDIN_FILENO, QSocketNotifier::Read);
+    QFile in;
+    in.open(stdin, QIODevice::ReadOnly);
+    std::function<void(const QStringList &)> command = [](const QStringList &) {};
+    QObject::connect(&stdinNotifier, &QSocketNotifier::activated, [&] {
+        const QByteArray line = in.readLine();
+        if (line.isEmpty()) { ::_exit(0); }
+        const QStringList words = QString::fromUtf8(line).trimmed().split(QLatin1Char(' '));
+        if (words.value(0) == QLatin1String("quit")) { ::_exit(0); }
+        command(words);
+    });
+
+    if (mode == QLatin1String("source")) {
+        auto *host = new QRemoteObjectHost(url);
+        auto *car = new Car;
+        car->setPos(Pos(3, 4));
+        QObject::connect(car, &CarSource::labelChanged, [](QString l) { say(QStringLiteral("label ") + l); });
+        QObject::connect(car, &CarSource::gearNoChanged, [](int g) { say(QStringLiteral("gearNo %1").arg(g)); });
+        QObject::connect(car, &CarSource::posChanged, [](Pos p) { say(QStringLiteral("pos ") + posText(p)); });
+        command = [car](const QStringList &w) {
+            if (w.value(0) == QLatin1String("speed")) car->drive(w.value(1).toInt());
+            else if (w.value(0) == QLatin1String("pos")) car->setPos(Pos(w.value(1).toInt(), w.value(2).toInt()));
+            else if (w.value(0) == QLatin1String("honk")) car->honk();
+            say(QStringLiteral("done ") + w.join(QLatin1Char(' ')));
+        };
+        say(QStringLiteral("enableRemoting %1").arg(host->enableRemoting(car, QStringLiteral("Car"))));
+        return app.exec();
+    }
+
+    auto *node = new QRemoteObjectNode;
+    if (mode == QLatin1String("replica"))
+        node->setHeartbeatInterval(QString::fromUtf8(argv[3]).toInt());
+    node->connectToNode(url);
+    if (mode == QLatin1String("replica")) {
+        auto *r = node->acquire<CarReplica>(QStringLiteral("Car"));
+        QObject::connect(r, &QRemoteObjectReplica::stateChanged, [](auto s, auto o) {
+            say(QStringLiteral("state %1 was %2").arg(int(s)).arg(int(o))); });
+        QObject::connect(r, &CarReplica::crashed, [](int s, QString w) { say(QStringLiteral("crashed %1 %2").arg(s).arg(w)); });
+        QObject::connect(r, &CarReplica::speedChanged, [](int v) { say(QStringLiteral("speedChanged %1").arg(v)); });
+        QObject::connect(r, &CarReplica::labelChanged, [](QString v) { say(QStringLiteral("labelChanged ") + v); });
+        QObject::connect(r, &CarReplica::gearNoChanged, [](int v) { say(QStringLiteral("gearNoChanged %1").arg(v)); });
+        QObject::connect(r, &CarReplica::posChanged, [](Pos p) { say(QStringLiteral("posChanged ") + posText(p)); });
+        QObject::connect(r, &QRemoteObjectReplica::initialized, [r] {
+            say(QStringLiteral("initialized speed=%1 label=%2 gearNo=%3 pos=%4")
+                    .arg(r->speed()).arg(r->label()).arg(r->gearNo()).arg(posText(r->pos())));
+        });
+        command = [r](const QStringList &w) {
+            if (w.value(0) == QLatin1String("add")) {
+                auto *watcher = new QRemoteObjectPendingCallWatcher(r->add(w.value(1).toInt(), w.value(2).toInt()));
+                QObject::connect(watcher, &QRemoteObjectPendingCallWatcher::finished, [](QRemoteObjectPendingCallWatcher *w) {
+                    say(QStringLiteral("add -> %1 error=%2").arg(w->returnValue().toInt()).arg(int(w->error())));
+                    w->deleteLater();
+                });
+            } else if (w.value(0) == QLatin1String("honk")) r->honk();
+            else if (w.value(0) == QLatin1String("pushGearNo")) r->pushGearNo(w.value(1).toInt());
+            else if (w.value(0) == QLatin1String("pushPos")) r->pushPos(Pos(w.value(1).toInt(), w.value(2).toInt()));
+            else if (w.value(0) == QLatin1String("setLabel")) r->setLabel(w.value(1));
+        };
+        return app.exec();
+    }
+
+    auto *r = node->acquireDynamic(QStringLiteral("Car"));
+    QObject::connect(r, &QRemoteObjectReplica::initialized, [r] {
+        const QMetaObject *mo = r->metaObject();
+        say(QStringLiteral("dynamic class=%1").arg(QString::fromUtf8(mo->className())));
+        for (int i = mo->propertyOffset(); i < mo->propertyCount(); ++i) {
+            const QMetaProperty p = mo->property(i);
+            const QVariant v = p.read(r);
+            QString text = v.toString();
+            if (v.metaType().flags() & QMetaType::IsGadget) {
+                const QMetaObject *gm = v.metaType().metaObject();
+                QStringList fields;
+                for (int j = 0; j < gm->propertyCount(); ++j)
+                    fields << QStringLiteral("%1=%2").arg(QString::fromUtf8(gm->property(j).name()),
+                                                         gm->property(j).readOnGadget(v.constData()).toString());
+                text = fields.join(QLatin1Char(','));
+            }
+            say(QStringLiteral("prop %1 %2 %3").arg(QString::fromUtf8(p.name()), QString::fromUtf8(p.typeName()), text));
+        }
+        for (int i = mo->methodOffset(); i < mo->methodCount(); ++i)
+            say(QStringLiteral("method %1 %2").arg(QString::fromUtf8(mo->method(i).methodSignature()),
+                                                   QString::fromUtf8(mo->method(i).typeName())));
+        const int add = mo->indexOfMethod("add(int,int)");
+        if (add >= 0) {
+            QRemoteObjectPendingCall call;
+            mo->method(add).invoke(r, Qt::DirectConnection, Q_RETURN_ARG(QRemoteObjectPendingCall, call), Q_ARG(int, 5), Q_ARG(int, 6));
+            auto *watcher = new QRemoteObjectPendingCallWatcher(call);
+            QObject::connect(watcher, &QRemoteObjectPendingCallWatcher::finished, [](QRemoteObjectPendingCallWatcher *w) {
+                say(QStringLiteral("dynamic add -> %1").arg(w->returnValue().toInt()));
+            });
+        }
+    });
+    return app.exec();
+}

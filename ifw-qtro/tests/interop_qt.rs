@@ -1,0 +1,358 @@
+//! Interop with a real Qt 6 (built with `--features qt-interop`): the harness compiles a small C++
+//! peer (`tests/interop/peer.cpp` + `car.rep`) with repc, moc and g++ into a temp dir and runs it
+//! as a child process owned by a guard that kills it on drop.
+//!
+//! - a Rust host serving Qt's repc static `CarReplica` (with a heartbeat) and a dynamic replica;
+//! - a Qt repc `CarSimpleSource` serving Rust static and dynamic replicas, restarted under them.
+//!
+//! Needs `qt6-remoteobjects-dev`, `libqt6remoteobjects6-bin`, `g++` and `pkg-config`; the Qt tool
+//! directory can be overridden with `QT_LIBEXEC` (default `/usr/lib/qt6/libexec`).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a failing test should fail loudly"
+)]
+
+#[path = "support/car.rs"]
+mod car;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use car::{CAR_SIGNATURE, DEADLINE, car_definition, car_source, free_tcp_url, pos, unique, within};
+use ifw_qtro::{Host, Node, NodeOptions, ReplicaEvent, ReplicaState, SourceObject, Value};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, Command};
+use tokio::sync::mpsc;
+
+/// Runs a build step; its output, or what went wrong.
+fn run(cmd: &mut std::process::Command) -> Result<String, String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e} (is Qt 6 installed?)"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Builds the peer with repc, moc and g++ into a temp dir; returns its path.
+fn build_peer() -> Result<PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!("ifw_qtro_interop_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("car.rep"), include_str!("interop/car.rep"))
+        .map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("peer.cpp"), include_str!("interop/peer.cpp"))
+        .map_err(|e| e.to_string())?;
+    let libexec = PathBuf::from(
+        std::env::var_os("QT_LIBEXEC").unwrap_or_else(|| "/usr/lib/qt6/libexec".into()),
+    );
+    let sh = |c: &mut std::process::Command| run(c.current_dir(&dir));
+    sh(std::process::Command::new(libexec.join("repc")).args([
+        "-o",
+        "merged",
+        "car.rep",
+        "rep_car_merged.h",
+    ]))?;
+    let cflags = sh(std::process::Command::new("pkg-config").args([
+        "--cflags",
+        "Qt6RemoteObjects",
+        "Qt6Core",
+    ]))?;
+    let includes: Vec<&str> = cflags
+        .split_whitespace()
+        .filter(|f| f.starts_with("-I"))
+        .collect();
+    sh(std::process::Command::new(libexec.join("moc"))
+        .args(&includes)
+        .args(["rep_car_merged.h", "-o", "moc_rep_car_merged.cpp"]))?;
+    let flags = sh(std::process::Command::new("pkg-config").args([
+        "--cflags",
+        "--libs",
+        "Qt6RemoteObjects",
+        "Qt6Core",
+        "Qt6Network",
+    ]))?;
+    sh(std::process::Command::new("g++")
+        .args(["-std=c++17", "-fPIC", "-O1", "-o", "peer"])
+        .args([
+            "peer.cpp",
+            "moc_rep_car_merged.cpp",
+            "-include",
+            "rep_car_merged.h",
+        ])
+        .args(flags.split_whitespace()))?;
+    Ok(dir.join("peer"))
+}
+
+/// The peer, built once per test binary (a failed build is reported to every test).
+fn peer_binary() -> PathBuf {
+    static PEER: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    match PEER.get_or_init(build_peer) {
+        Ok(path) => path.clone(),
+        Err(e) => panic!("cannot build the Qt peer: {e}"),
+    }
+}
+
+/// The running C++ peer; killed when dropped.
+struct Peer {
+    child: Child,
+    stdin: ChildStdin,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Peer {
+    async fn start(args: &[&str]) -> Self {
+        let binary = tokio::task::spawn_blocking(peer_binary).await.unwrap();
+        let mut child = Command::new(binary)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+        let (tx, lines) = mpsc::channel(256);
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = out.next_line().await {
+                if tx.send(line).await.is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            stdin,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits for a line starting with `prefix`; returns it.
+    async fn expect(&mut self, prefix: &str) -> String {
+        let found = tokio::time::timeout(DEADLINE, async {
+            while let Some(line) = self.lines.recv().await {
+                self.seen.push(line.clone());
+                if line.starts_with(prefix) {
+                    return Some(line);
+                }
+            }
+            None
+        })
+        .await;
+        match found {
+            Ok(Some(line)) => line,
+            _ => panic!("peer never printed `{prefix}`; it printed {:#?}", self.seen),
+        }
+    }
+
+    async fn send(&mut self, line: &str) {
+        self.stdin
+            .write_all(format!("{line}\n").as_bytes())
+            .await
+            .unwrap();
+        self.stdin.flush().await.unwrap();
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+#[tokio::test]
+async fn rust_host_serves_a_qt_static_replica() {
+    let host = Host::listen("tcp://127.0.0.1:0").await.unwrap();
+    let source = car_source(5);
+    host.enable_remoting("Car", source.clone()).await.unwrap();
+    let url = host.url().to_string();
+    // A 100 ms heartbeat: the Rust host must answer every Ping or the replica goes Suspect.
+    let mut peer = Peer::start(&["replica", &url, "100"]).await;
+    let init = peer.expect("initialized").await;
+    assert_eq!(init, "initialized speed=5 label=car gearNo=0 pos=3,4");
+
+    peer.send("add 20 22").await;
+    assert_eq!(peer.expect("add ->").await, "add -> 42 error=0");
+    peer.send("honk").await;
+    peer.expect("crashed 3 honk").await;
+    peer.send("pushGearNo 3").await;
+    peer.expect("gearNoChanged 3").await;
+    peer.send("pushPos 7 8").await;
+    peer.expect("posChanged 7,8").await;
+    peer.send("setLabel written-by-cpp").await;
+    peer.expect("labelChanged written-by-cpp").await;
+    assert_eq!(
+        source.property(1).await,
+        Some(Value::from("written-by-cpp"))
+    );
+    assert_eq!(source.property(2).await, Some(Value::Int(3)));
+    assert_eq!(source.property(3).await, Some(pos(7, 8)));
+
+    source.set("speed", 88).await.unwrap();
+    peer.expect("speedChanged 88").await;
+    // Several heartbeat intervals have passed by now; none may have failed.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    source.set("speed", 89).await.unwrap();
+    peer.expect("speedChanged 89").await;
+    assert!(
+        !peer.seen.iter().any(|l| l.starts_with("state 3")),
+        "{:#?}",
+        peer.seen
+    );
+
+    // Remoting disabled: the replica goes Suspect (3); enabled again: Valid (2) with new values.
+    assert!(host.disable_remoting("Car").await);
+    peer.expect("state 3 was 2").await;
+    host.enable_remoting("Car", car_source(6)).await.unwrap();
+    peer.expect("state 2 was 3").await;
+    peer.expect("speedChanged 6").await;
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_qt_static_replica_checks_the_signature() {
+    let host = Host::listen("tcp://127.0.0.1:0").await.unwrap();
+    let wrong = SourceObject::builder(car_definition())
+        .values(vec![Value::Int(0), "car".into(), Value::Int(0), pos(0, 0)])
+        .signature("0000000000000000000000000000000000000000")
+        .build()
+        .unwrap();
+    host.enable_remoting("Car", wrong).await.unwrap();
+    let mut peer = Peer::start(&["replica", &host.url().to_string(), "0"]).await;
+    peer.expect("state 4").await;
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn rust_host_serves_a_qt_dynamic_replica() {
+    let host = Host::listen(&format!("local:{}", unique("interop")))
+        .await
+        .unwrap();
+    host.enable_remoting("Car", car_source(5)).await.unwrap();
+    let mut peer = Peer::start(&["dynamic", &host.url().to_string()]).await;
+    assert_eq!(peer.expect("dynamic class=").await, "dynamic class=Car");
+    assert_eq!(peer.expect("prop speed").await, "prop speed int 5");
+    assert_eq!(peer.expect("prop label").await, "prop label QString car");
+    assert_eq!(peer.expect("prop pos").await, "prop pos Pos x=3,y=4");
+    peer.expect("method add(int,int) QRemoteObjectPendingCall")
+        .await;
+    assert_eq!(peer.expect("dynamic add").await, "dynamic add -> 11");
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn qt_source_serves_rust_replicas() {
+    let url = free_tcp_url();
+    let mut peer = Peer::start(&["source", &url]).await;
+    assert_eq!(peer.expect("enableRemoting").await, "enableRemoting 1");
+    let options = NodeOptions::default()
+        .retry_interval(Duration::from_millis(50))
+        .heartbeat_interval(Some(Duration::from_millis(100)));
+    let node = Node::connect_with(&url, options.clone()).await.unwrap();
+    let car = node.acquire("Car", car_definition(), Some(CAR_SIGNATURE));
+    car.wait_ready(DEADLINE).await.unwrap();
+    assert_eq!(
+        car.properties(),
+        vec![
+            ("speed".into(), Value::Int(0)),
+            ("label".into(), Value::from("car")),
+            ("gearNo".into(), Value::Int(0)),
+            ("pos".into(), pos(3, 4)),
+        ]
+    );
+    assert_eq!(
+        car.call("add", vec![2.into(), 40.into()]).await.unwrap(),
+        Value::Int(42)
+    );
+    let mut events = car.subscribe();
+    let mut next = async || within("an event", events.recv()).await.unwrap();
+
+    car.call("honk", vec![]).await.unwrap();
+    assert_eq!(
+        next().await,
+        ReplicaEvent::Signal {
+            index: 4,
+            signature: "crashed(int,QString)".into(),
+            args: vec![Value::Int(3), "honk".into()],
+        }
+    );
+    car.set_property("label", "from-rust").await.unwrap();
+    peer.expect("label from-rust").await;
+    assert!(
+        matches!(next().await, ReplicaEvent::PropertyChanged { index: 1, value, .. } if value == "from-rust".into())
+    );
+    car.call("pushGearNo", vec![4.into()]).await.unwrap();
+    peer.expect("gearNo 4").await;
+    assert!(matches!(
+        next().await,
+        ReplicaEvent::PropertyChanged {
+            index: 2,
+            value: Value::Int(4),
+            ..
+        }
+    ));
+    car.call("pushPos", vec![pos(5, 6)]).await.unwrap();
+    peer.expect("pos 5,6").await;
+    assert!(
+        matches!(next().await, ReplicaEvent::PropertyChanged { index: 3, value, .. } if value == pos(5, 6))
+    );
+    peer.send("speed 88").await;
+    assert!(matches!(
+        next().await,
+        ReplicaEvent::PropertyChanged {
+            index: 0,
+            value: Value::Int(88),
+            ..
+        }
+    ));
+
+    // A dynamic replica in another node gets the class from Qt.
+    let other = Node::connect_with(&url, options).await.unwrap();
+    let dynamic = other.acquire_dynamic("Car");
+    dynamic.wait_ready(DEADLINE).await.unwrap();
+    let def = dynamic.definition().unwrap();
+    assert_eq!(def.type_name.as_deref(), Some("Car"));
+    assert_eq!(def.properties, car_definition().properties);
+    assert_eq!(def.signals, car_definition().signals);
+    assert_eq!(def.methods, car_definition().methods);
+    assert_eq!(def.enums, car_definition().enums);
+    assert_eq!(dynamic.property("speed").unwrap(), Value::Int(88));
+    assert_eq!(dynamic.property("pos").unwrap(), pos(5, 6));
+    assert_eq!(
+        dynamic.call("add", vec![5.into(), 6.into()]).await.unwrap(),
+        Value::Int(11)
+    );
+
+    // The Qt source process dies and comes back on the same URL: both replicas re-sync.
+    drop(peer);
+    car.wait_for_state(DEADLINE, |s| *s == ReplicaState::Disconnected)
+        .await
+        .unwrap();
+    let mut peer = Peer::start(&["source", &url]).await;
+    peer.expect("enableRemoting 1").await;
+    car.wait_ready(DEADLINE).await.unwrap();
+    dynamic.wait_ready(DEADLINE).await.unwrap();
+    assert_eq!(car.property("speed").unwrap(), Value::Int(0));
+    assert_eq!(dynamic.property("pos").unwrap(), pos(3, 4));
+    assert_eq!(
+        car.call("add", vec![1.into(), 2.into()]).await.unwrap(),
+        Value::Int(3)
+    );
+    // Several heartbeats against Qt's Pongs: the link stays up.
+    let mut states = car.state_changes();
+    states.mark_unchanged();
+    let quiet = tokio::time::timeout(Duration::from_millis(400), states.changed()).await;
+    assert!(quiet.is_err(), "state changed: {:?}", car.state());
+    peer.send("quit").await;
+    node.shutdown().await;
+    other.shutdown().await;
+}
