@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -25,7 +25,8 @@ use crate::error::{Error, Result};
 use crate::frame::{DEFAULT_MAX_FRAME_LENGTH, FrameCodec};
 use crate::link::{lock, write_loop};
 use crate::packet::{Call, Invoke, ObjectInfo, Packet};
-use crate::source::{Listener, SourceObject};
+use crate::registry::{REGISTRY_NAME, Registration, SourceLocation};
+use crate::source::{BoxFuture, Listener, SourceObject};
 use crate::transport::Listener as SocketListener;
 use crate::url::Url;
 
@@ -42,6 +43,7 @@ pub struct HostOptions {
     queue_capacity: usize,
     send_timeout: Duration,
     types: TypeRegistry,
+    registry: Option<String>,
 }
 
 impl Default for HostOptions {
@@ -51,6 +53,7 @@ impl Default for HostOptions {
             queue_capacity: 1024,
             send_timeout: Duration::from_secs(5),
             types: TypeRegistry::new(),
+            registry: None,
         }
     }
 }
@@ -81,6 +84,17 @@ impl HostOptions {
         self.types = types;
         self
     }
+
+    /// A registry to register every remoted source with (see [`crate::registry`]).
+    pub fn registry(mut self, url: impl Into<String>) -> Self {
+        self.registry = Some(url.into());
+        self
+    }
+
+    pub(crate) fn without_registry(mut self) -> Self {
+        self.registry = None;
+        self
+    }
 }
 
 /// A Qt Remote Objects host: listens on a URL and remotes sources.
@@ -92,9 +106,13 @@ impl HostOptions {
 #[derive(Debug)]
 pub struct Host {
     shared: Arc<Shared>,
+    registration: Option<Registration>,
     cancel: CancellationToken,
     tracker: TaskTracker,
 }
+
+/// What a registry host does when a host node's connection drops (Qt's `removeServer`).
+pub(crate) type ServerRemoved = Box<dyn Fn(String) -> BoxFuture<'static, ()> + Send + Sync>;
 
 #[derive(Debug)]
 struct Shared {
@@ -103,6 +121,22 @@ struct Shared {
     sources: Mutex<Vec<(String, SourceObject)>>,
     types: RwLock<TypeRegistry>,
     connections: Mutex<HashMap<u64, mpsc::Sender<Packet>>>,
+    /// Per connection, the host URL it first registered with the `Registry` source.
+    registered_urls: Mutex<HashMap<u64, String>>,
+    server_removed: OnceHook,
+}
+
+#[derive(Default)]
+struct OnceHook(OnceLock<ServerRemoved>);
+
+impl std::fmt::Debug for OnceHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "Some(..)"
+        } else {
+            "None"
+        })
+    }
 }
 
 impl Shared {
@@ -153,15 +187,27 @@ impl Host {
             options,
             sources: Mutex::new(Vec::new()),
             connections: Mutex::new(HashMap::new()),
+            registered_urls: Mutex::new(HashMap::new()),
+            server_removed: OnceHook::default(),
         });
         let cancel = CancellationToken::new();
         let tracker = TaskTracker::new();
         let span = tracing::info_span!("qtro_host", url = %shared.url);
+        // Before the accept loop starts, so that a bad registry URL leaves nothing running.
+        let registration = match &shared.options.registry {
+            Some(registry) => Some(
+                Registration::start(registry, shared.url.to_string(), &tracker, cancel.clone())
+                    .instrument(span.clone())
+                    .await?,
+            ),
+            None => None,
+        };
         tracker.spawn(
             accept_loop(listener, shared.clone(), cancel.clone(), tracker.clone()).instrument(span),
         );
         Ok(Self {
             shared,
+            registration,
             cancel,
             tracker,
         })
@@ -189,6 +235,9 @@ impl Host {
             sources.push((name.to_owned(), source.clone()));
         }
         tracing::debug!(url = %self.shared.url, name, "remoting enabled");
+        if let Some(r) = &self.registration {
+            r.add(name, source.definition().type_name.clone()).await;
+        }
         self.shared
             .broadcast(Packet::ObjectList(vec![object_info(name, &source)]))
             .await;
@@ -213,6 +262,9 @@ impl Host {
             source.detach(conn, Some(name)).await;
         }
         tracing::debug!(url = %self.shared.url, name, "remoting disabled");
+        if let Some(r) = &self.registration {
+            r.remove(name).await;
+        }
         self.shared
             .broadcast(Packet::RemoveObject {
                 name: name.to_owned(),
@@ -234,11 +286,25 @@ impl Host {
         lock(&self.shared.connections).len()
     }
 
+    /// The node connected to the registry, for a host given one.
+    pub fn registry_node(&self) -> Option<&crate::Node> {
+        self.registration.as_ref().map(Registration::node)
+    }
+
+    /// Sets what happens when a connection that registered sources with this host's
+    /// `Registry` drops.
+    pub(crate) fn on_server_removed(&self, hook: ServerRemoved) {
+        let _ = self.shared.server_removed.0.set(hook);
+    }
+
     /// Stops listening, closes every connection and waits until every task has ended.
-    pub async fn shutdown(self) {
+    pub async fn shutdown(mut self) {
         self.cancel.cancel();
         self.tracker.close();
         self.tracker.wait().await;
+        if let Some(r) = self.registration.take() {
+            r.shutdown().await;
+        }
     }
 }
 
@@ -306,7 +372,7 @@ where
 
     let (calls, calls_rx) = mpsc::channel(64);
     let dispatcher = tokio::spawn(
-        dispatch_loop(shared.clone(), calls_rx, tx.clone(), cancel.clone()).in_current_span(),
+        dispatch_loop(shared.clone(), id, calls_rx, tx.clone(), cancel.clone()).in_current_span(),
     );
 
     let mut acquired: Vec<(String, SourceObject)> = Vec::new();
@@ -392,11 +458,17 @@ where
     drop((tx, calls));
     let _ = dispatcher.await;
     let _ = writer.await;
+    let registered = lock(&shared.registered_urls).remove(&id);
+    if let (Some(url), Some(hook)) = (registered, shared.server_removed.0.get()) {
+        tracing::debug!(url, "a registered host disconnected");
+        hook(url).await;
+    }
 }
 
 /// Runs a connection's calls and property writes one after the other.
 async fn dispatch_loop(
     shared: Arc<Shared>,
+    conn: u64,
     mut calls: mpsc::Receiver<Invoke>,
     tx: mpsc::Sender<Packet>,
     cancel: CancellationToken,
@@ -407,6 +479,13 @@ async fn dispatch_loop(
             i = calls.recv() => i,
         };
         let Some(invoke) = invoke else { break };
+        if invoke.name == REGISTRY_NAME
+            && let Some(location) = invoke.args.first().and_then(SourceLocation::from_value)
+        {
+            lock(&shared.registered_urls)
+                .entry(conn)
+                .or_insert(location.host_url);
+        }
         let done = tokio::select! {
             () = cancel.cancelled() => break,
             reply = dispatch(&shared, invoke) => reply,

@@ -15,6 +15,8 @@
 //! - [`host`]: the source side, a [`Host`] that remotes sources to every connected node.
 //! - [`replica`] and [`node`]: the replica side, a [`Node`] that connects (and reconnects) to a
 //!   host and serves [`Replica`]s with a property cache, calls, writes and [`ReplicaEvent`]s.
+//! - [`registry`]: the `Registry` of source locations: its host ([`RegistryHost`]), hosts that
+//!   register with it, and clients ([`Registry`]) that acquire objects wherever they are.
 //! - [`error`]: the crate's [`Error`].
 //!
 //! Nothing here panics on input from the wire: every malformed byte sequence is an [`Error`].
@@ -26,6 +28,7 @@ pub mod host;
 mod link;
 pub mod node;
 pub mod packet;
+pub mod registry;
 pub mod replica;
 pub mod source;
 pub mod transport;
@@ -37,6 +40,7 @@ pub use frame::{DEFAULT_MAX_FRAME_LENGTH, Frame, FrameCodec};
 pub use host::{Host, HostOptions};
 pub use node::{Node, NodeOptions};
 pub use packet::{Call, Invoke, ObjectInfo, PROTOCOL_VERSION, Packet, PacketType};
+pub use registry::{Registry, RegistryHost, SourceLocation};
 pub use replica::{Replica, ReplicaEvent, ReplicaEvents, ReplicaState};
 pub use source::{BoxFuture, DefaultHandler, SourceBuilder, SourceHandler, SourceObject};
 pub use transport::{Listener, Stream, connect};

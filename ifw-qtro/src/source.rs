@@ -343,6 +343,14 @@ impl SourceObject {
         self.inner.state.lock().await.listeners.len()
     }
 
+    /// Sets property `index` without telling any replica (for a property without a notify
+    /// signal that changes along with a signal, as the registry's `sourceLocations`).
+    pub(crate) async fn store(&self, index: usize, value: Value) {
+        if let Some(slot) = self.inner.state.lock().await.values.get_mut(index) {
+            *slot = value;
+        }
+    }
+
     /// Adds a listener and sends it the Init (static) or InitDynamic packet.
     pub(crate) async fn attach(&self, listener: Listener, dynamic: bool) {
         let mut state = self.inner.state.lock().await;
