@@ -3,7 +3,9 @@
 //! as a child process owned by a guard that kills it on drop.
 //!
 //! - a Rust host serving Qt's repc static `CarReplica` (with a heartbeat) and a dynamic replica;
-//! - a Qt repc `CarSimpleSource` serving Rust static and dynamic replicas, restarted under them.
+//! - a Qt repc `CarSimpleSource` serving Rust static and dynamic replicas, restarted under them;
+//! - the registry both ways: a Qt node finding a Rust-hosted source through a Rust registry, and
+//!   a Qt host registering with a Rust registry that Rust clients use.
 //!
 //! Needs `qt6-remoteobjects-dev`, `libqt6remoteobjects6-bin`, `g++` and `pkg-config`; the Qt tool
 //! directory can be overridden with `QT_LIBEXEC` (default `/usr/lib/qt6/libexec`).
@@ -23,7 +25,10 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use car::{CAR_SIGNATURE, DEADLINE, car_definition, car_source, free_tcp_url, pos, unique, within};
-use ifw_qtro::{Host, Node, NodeOptions, ReplicaEvent, ReplicaState, SourceObject, Value};
+use ifw_qtro::{
+    Host, HostOptions, Node, NodeOptions, Registry, RegistryHost, ReplicaEvent, ReplicaState,
+    SourceObject, Value,
+};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
@@ -355,4 +360,57 @@ async fn qt_source_serves_rust_replicas() {
     peer.send("quit").await;
     node.shutdown().await;
     other.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_qt_node_finds_a_rust_source_through_a_rust_registry() {
+    let registry = RegistryHost::listen("tcp://127.0.0.1:0").await.unwrap();
+    let registry_url = registry.host().url().to_string();
+    let host = Host::listen_with(
+        "tcp://127.0.0.1:0",
+        HostOptions::default().registry(&registry_url),
+    )
+    .await
+    .unwrap();
+    host.enable_remoting("Car", car_source(31)).await.unwrap();
+    let mut peer = Peer::start(&["registry-client", &registry_url]).await;
+    assert_eq!(
+        peer.expect("registry dynamic").await,
+        "registry dynamic speed=31"
+    );
+    host.shutdown().await;
+    registry.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_qt_host_registers_with_a_rust_registry() {
+    let registry_host = RegistryHost::listen("tcp://127.0.0.1:0").await.unwrap();
+    let registry_url = registry_host.host().url().to_string();
+    let url = free_tcp_url();
+    let mut peer = Peer::start(&["registry-source", &url, &registry_url]).await;
+    peer.expect("enableRemoting 1").await;
+    let registry = Registry::connect(&registry_url).await.unwrap();
+    let location = registry.wait_for("Car", DEADLINE).await.unwrap();
+    assert_eq!(location.host_url, url);
+    assert_eq!(location.type_name.as_deref(), Some("Car"));
+    let car = registry
+        .acquire("Car", car_definition(), Some(CAR_SIGNATURE), DEADLINE)
+        .await
+        .unwrap();
+    car.wait_ready(DEADLINE).await.unwrap();
+    assert_eq!(
+        car.call("add", vec![2.into(), 3.into()]).await.unwrap(),
+        Value::Int(5)
+    );
+    // The Qt host dies: its connection to the registry drops and its source is unregistered.
+    drop(peer);
+    let mut locations = registry.location_changes();
+    within(
+        "the registry to forget the dead host",
+        locations.wait_for(Vec::is_empty),
+    )
+    .await
+    .unwrap();
+    registry.shutdown().await;
+    registry_host.shutdown().await;
 }

@@ -6,6 +6,8 @@
 //   peer source  <url>            remotes Car; stdin: "speed N", "pos X Y", "honk", "quit"
 //   peer replica <url> <heartbeat-ms>   acquires Car statically and exercises it once initialized
 //   peer dynamic <url>            acquires Car dynamically and prints its class
+//   peer registry-source <url> <registry-url>   remotes Car on a host that uses a registry
+//   peer registry-client <registry-url>         finds Car through a registry, acquires it dynamically
 #include <QtCore>
 #include <QtRemoteObjects>
 #include <cstdio>
@@ -60,6 +62,24 @@ int main(int argc, char **argv) {
             say(QStringLiteral("done ") + w.join(QLatin1Char(' ')));
         };
         say(QStringLiteral("enableRemoting %1").arg(host->enableRemoting(car, QStringLiteral("Car"))));
+        return app.exec();
+    }
+
+    if (mode == QLatin1String("registry-source")) {
+        auto *host = new QRemoteObjectHost(url, QUrl(QString::fromUtf8(argv[3])));
+        auto *car = new Car;
+        car->setPos(Pos(3, 4));
+        say(QStringLiteral("enableRemoting %1").arg(host->enableRemoting(car, QStringLiteral("Car"))));
+        return app.exec();
+    }
+    if (mode == QLatin1String("registry-client")) {
+        auto *node = new QRemoteObjectNode(url);
+        QObject::connect(node->registry(), &QRemoteObjectRegistry::remoteObjectAdded,
+                         [](const QRemoteObjectSourceLocation &l) {
+            say(QStringLiteral("added %1 %2").arg(l.first, l.second.hostUrl.toString())); });
+        auto *r = node->acquireDynamic(QStringLiteral("Car"));
+        QObject::connect(r, &QRemoteObjectReplica::initialized, [r] {
+            say(QStringLiteral("registry dynamic speed=%1").arg(r->property("speed").toInt())); });
         return app.exec();
     }
 
