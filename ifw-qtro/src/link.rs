@@ -31,7 +31,7 @@ pub(crate) async fn write_loop<W>(
             p = rx.recv() => p,
         };
         let Some(mut packet) = packet else { break };
-        let result = async {
+        let batch = async {
             loop {
                 match sink.feed(&packet).await {
                     Ok(()) => {}
@@ -53,13 +53,16 @@ pub(crate) async fn write_loop<W>(
                     Error::Io(e) => e,
                     other => std::io::Error::other(other),
                 })
-        }
-        .await;
+        };
+        // A peer that stops reading must not keep this task alive past cancellation.
+        let result = tokio::select! {
+            () = cancel.cancelled() => return,
+            result = batch => result,
+        };
         if let Err(e) = result {
             tracing::debug!(error = %e, "write failed");
             break;
         }
     }
     cancel.cancel();
-    let _ = SinkExt::<&Packet>::close(&mut sink).await;
 }

@@ -14,7 +14,8 @@ mod car;
 use car::{CAR_SIGNATURE, car_source, eventually, pos, within};
 use futures_util::{SinkExt, StreamExt};
 use ifw_qtro::{
-    Call, FrameCodec, Host, HostOptions, Invoke, Packet, Stream, TypeRegistry, Url, Value, connect,
+    Call, FrameCodec, Host, HostOptions, Invoke, Node, Packet, ReplicaEvent, Stream, TypeRegistry,
+    Url, Value, connect,
 };
 use tokio::io::AsyncWriteExt;
 use tokio_util::codec::Framed;
@@ -183,6 +184,70 @@ async fn a_replica_session_as_qt_runs_it() {
             ..
         }
     ));
+    // An Invoke for an object the host does not remote.
+    c.send(Packet::Invoke(Invoke {
+        name: "Nope".into(),
+        call: Call::InvokeMetaMethod,
+        index: 0,
+        args: vec![],
+        serial_id: 11,
+        property_index: -1,
+    }))
+    .await;
+    assert_eq!(
+        c.recv().await,
+        Packet::InvokeReply {
+            name: "Nope".into(),
+            acked_serial_id: 11,
+            value: Value::Invalid
+        }
+    );
+    host.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_consumer_that_stops_reading_is_closed_the_others_get_everything() {
+    // A local socket: its kernel buffers are small, so a client that never reads stalls soon.
+    let host = Host::listen_with(
+        &format!("local:{}", car::unique("stalled")),
+        HostOptions::default()
+            .queue_capacity(4)
+            .send_timeout(std::time::Duration::from_millis(200)),
+    )
+    .await
+    .unwrap();
+    let source = car_source(0);
+    host.enable_remoting("Car", source.clone()).await.unwrap();
+    let mut stalled = Raw::connect(host.url()).await;
+    stalled.open_car().await;
+    let node = Node::connect(&host.url().to_string()).await.unwrap();
+    let car = node.acquire("Car", car::car_definition(), Some(CAR_SIGNATURE));
+    car.wait_ready(car::DEADLINE).await.unwrap();
+    let mut events = car.subscribe();
+    // 300 labels of 8 KiB: far more than the socket buffers of a client that never reads.
+    const N: usize = 300;
+    let producer = tokio::spawn(async move {
+        for i in 0..N {
+            let label = format!("{i:05}{}", "x".repeat(8 * 1024));
+            source.set("label", label).await.unwrap();
+        }
+    });
+    within("every change at the reading node", async {
+        for i in 0..N {
+            let Some(ReplicaEvent::PropertyChanged { value, .. }) = events.recv().await else {
+                panic!("change {i} expected")
+            };
+            assert!(value.as_str().unwrap().starts_with(&format!("{i:05}")));
+        }
+    })
+    .await;
+    within("the producer", producer).await.unwrap();
+    eventually("the stalled client to be dropped", || {
+        host.connection_count() == 1
+    })
+    .await;
+    drop(stalled);
+    node.shutdown().await;
     host.shutdown().await;
 }
 
@@ -289,7 +354,7 @@ async fn bad_clients_over_a_local_socket() {
 async fn many_clients_at_once() {
     let host = car_host("tcp://127.0.0.1:0").await;
     let mut clients = Vec::new();
-    for _ in 0..40 {
+    for _ in 0..100 {
         let mut c = Raw::connect(host.url()).await;
         c.open_car().await;
         clients.push(c);
@@ -298,7 +363,7 @@ async fn many_clients_at_once() {
     for (i, mut c) in clients.into_iter().enumerate() {
         tasks.push(tokio::spawn(async move {
             let i = i32::try_from(i).unwrap();
-            for serial in 1..=20 {
+            for serial in 1..=10 {
                 assert_eq!(c.add(serial, i, serial).await, Value::Int(i + serial));
             }
             c
@@ -308,7 +373,7 @@ async fn many_clients_at_once() {
     for t in tasks {
         clients.push(within("a client's calls", t).await.unwrap());
     }
-    assert_eq!(host.connection_count(), 40);
+    assert_eq!(host.connection_count(), 100);
     host.shutdown().await;
     for c in clients {
         c.expect_closed().await;

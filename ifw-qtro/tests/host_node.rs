@@ -380,3 +380,69 @@ async fn fifty_thousand_changes_arrive_in_order() {
     node.shutdown().await;
     host.shutdown().await;
 }
+
+/// A class of its own: `echo(QByteArray)` returns its argument and emits `data(QByteArray)`.
+struct Blob;
+
+impl ifw_qtro::SourceHandler for Blob {
+    fn call<'a>(
+        &'a self,
+        source: &'a ifw_qtro::SourceObject,
+        _method: usize,
+        args: Vec<Value>,
+    ) -> ifw_qtro::BoxFuture<'a, Value> {
+        Box::pin(async move {
+            source.emit(0, args.clone()).await.unwrap();
+            args.into_iter().next().unwrap_or(Value::Invalid)
+        })
+    }
+}
+
+#[tokio::test]
+async fn large_values_in_both_directions() {
+    use ifw_qtro::codec::{ClassDefinition, MethodDef, SignalDef};
+    let definition = ClassDefinition {
+        type_name: Some("Blob".into()),
+        signals: vec![SignalDef {
+            signature: "data(QByteArray)".into(),
+            parameter_names: vec!["bytes".into()],
+        }],
+        methods: vec![MethodDef {
+            signature: "echo(QByteArray)".into(),
+            return_type: "QByteArray".into(),
+            parameter_names: vec!["bytes".into()],
+        }],
+        ..ClassDefinition::default()
+    };
+    let source = ifw_qtro::SourceObject::builder(definition)
+        .handler(Blob)
+        .build()
+        .unwrap();
+    let host = Host::listen(&format!("local:{}", unique("blob")))
+        .await
+        .unwrap();
+    host.enable_remoting("Blob", source).await.unwrap();
+    let node = Node::connect(&host.url().to_string()).await.unwrap();
+    let blob = node.acquire_dynamic("Blob");
+    blob.wait_ready(DEADLINE).await.unwrap();
+    let mut events = blob.subscribe();
+    // 16 KiB, as Qt's largeDataTest, and 1 MiB: frames far larger than one read.
+    for size in [16 * 1024, 1024 * 1024] {
+        let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        let back = blob
+            .call("echo", vec![Value::from(bytes.clone())])
+            .await
+            .unwrap();
+        assert_eq!(back, Value::from(bytes.clone()));
+        assert_eq!(
+            next_event(&mut events).await,
+            ReplicaEvent::Signal {
+                index: 0,
+                signature: "data(QByteArray)".into(),
+                args: vec![Value::from(bytes)],
+            }
+        );
+    }
+    node.shutdown().await;
+    host.shutdown().await;
+}
