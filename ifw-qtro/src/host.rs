@@ -6,6 +6,46 @@
 //! source; Invokes are dispatched to the source's handler (replies for serial ids ≥ 0); every
 //! Ping gets a Pong. A connection that sends a malformed frame or a packet a node must not send
 //! is closed with a logged reason; the others go on.
+//!
+//! ```
+//! use std::time::Duration;
+//! use ifw_qtro::codec::{ClassDefinition, PropertyDef, SignalDef};
+//! use ifw_qtro::{Host, Node, ReplicaEvent, SourceObject, Value};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> ifw_qtro::Result<()> {
+//! // A class with one property and its notify signal.
+//! let class = ClassDefinition {
+//!     type_name: Some("Counter".into()),
+//!     signals: vec![SignalDef {
+//!         signature: "countChanged(int)".into(),
+//!         parameter_names: vec!["count".into()],
+//!     }],
+//!     properties: vec![PropertyDef {
+//!         name: "count".into(),
+//!         type_name: "int".into(),
+//!         notify_signature: Some("countChanged(int)".into()),
+//!     }],
+//!     ..ClassDefinition::default()
+//! };
+//! let counter = SourceObject::new(class, vec![Value::Int(1)])?;
+//! let host = Host::listen("tcp://127.0.0.1:0").await?;
+//! host.enable_remoting("Counter", counter.clone()).await?;
+//!
+//! let node = Node::connect(&host.url().to_string()).await?;
+//! let replica = node.acquire_dynamic("Counter");
+//! replica.wait_ready(Duration::from_secs(5)).await?;
+//! assert_eq!(replica.property("count")?, Value::Int(1));
+//!
+//! let mut events = replica.subscribe();
+//! counter.set("count", 2).await?;
+//! let change = events.recv().await;
+//! assert!(matches!(change, Some(ReplicaEvent::PropertyChanged { value: Value::Int(2), .. })));
+//! node.shutdown().await;
+//! host.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -419,7 +459,9 @@ where
                     send_timeout: shared.options.send_timeout,
                 };
                 source.attach(listener, is_dynamic).await;
-                acquired.push((name, source));
+                if !acquired.iter().any(|(n, _)| *n == name) {
+                    acquired.push((name, source));
+                }
             }
             Packet::RemoveObject { name } => {
                 tracing::debug!(name, "RemoveObject");

@@ -200,7 +200,8 @@ impl Node {
         }
     }
 
-    /// The objects the host remotes, as its ObjectLists announced them.
+    /// The objects the host remotes, as its ObjectLists announced them (empty while
+    /// disconnected).
     pub fn objects(&self) -> Vec<ObjectInfo> {
         self.shared.objects.borrow().clone()
     }
@@ -427,6 +428,8 @@ async fn run_session(
     };
     *lock(&shared.link.tx) = None;
     shared.connected.send_replace(false);
+    // The next host announces its own list.
+    shared.objects.send_replace(Vec::new());
     session_cancel.cancel();
     drop(session);
     let _ = writer.await;

@@ -367,6 +367,10 @@ impl SourceObject {
                 properties,
             }
         };
+        // A second AddObject on one connection re-initializes rather than doubling the stream.
+        state
+            .listeners
+            .retain(|l| l.conn != listener.conn || l.name != listener.name);
         let mut one = vec![listener];
         deliver(&mut one, |_| vec![packet.clone()]).await;
         state.listeners.append(&mut one);

@@ -202,6 +202,28 @@ async fn a_replica_session_as_qt_runs_it() {
             value: Value::Invalid
         }
     );
+    // A second AddObject re-initializes; changes still come once.
+    c.send(Packet::AddObject {
+        name: "Car".into(),
+        is_dynamic: false,
+    })
+    .await;
+    assert!(matches!(c.recv().await, Packet::Init { .. }));
+    c.send(invoke(Call::WriteProperty, 1, vec!["again".into()], -1))
+        .await;
+    assert!(matches!(
+        c.recv().await,
+        Packet::PropertyChange { index: 1, .. }
+    ));
+    assert!(matches!(
+        c.recv().await,
+        Packet::Invoke(Invoke {
+            property_index: 1,
+            ..
+        })
+    ));
+    c.send(Packet::Ping { name: "Car".into() }).await;
+    assert_eq!(c.recv().await, Packet::Pong { name: "Car".into() });
     host.shutdown().await;
 }
 
