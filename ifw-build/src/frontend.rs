@@ -239,6 +239,7 @@ fn parse_document(run: &mut Run, file: &Arc<SourceFile>) {
         ModelBuilder {
             system: &mut run.system,
             diagnostics: &mut run.diagnostics,
+            tag_cache: Default::default(),
         }
         .add_document(file, &document);
     }

@@ -5,20 +5,30 @@
 //! file; extra annotation files are merged after all files. Mappings merge recursively; anything
 //! else replaces what was there.
 
+mod simple;
 pub(crate) mod yaml;
 
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use yaml::{Key, Value};
 
 /// The annotations of one symbol: usually a mapping (`{config: {zoned: true}}`), but the
 /// reference allows any YAML value (`@singleton` is the string `"singleton"`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Tags(pub(crate) Value);
+///
+/// Identical annotation texts share one value (copy on write), so a file that repeats
+/// `@config_simulator: { default: 0 }` on a thousand properties holds it once.
+pub struct Tags(pub(crate) Arc<Value>);
 
 impl Default for Tags {
     fn default() -> Self {
-        Tags(Value::Map(Default::default()))
+        static EMPTY: OnceLock<Arc<Value>> = OnceLock::new();
+        Tags(
+            EMPTY
+                .get_or_init(|| Arc::new(Value::Map(Default::default())))
+                .clone(),
+        )
     }
 }
 
@@ -30,7 +40,7 @@ impl Tags {
 
     /// The value of annotation `tag`, as JSON (`tags.get("config")`).
     pub fn get(&self, tag: &str) -> Option<serde_json::Value> {
-        match &self.0 {
+        match &*self.0 {
             Value::Map(map) => map.get(&Key::Str(tag.to_string())).map(Value::to_json),
             _ => None,
         }
@@ -38,7 +48,7 @@ impl Tags {
 
     /// `tags[tag][key]`, as JSON (`attribute("config", "zoned")`).
     pub fn attribute(&self, tag: &str, key: &str) -> Option<serde_json::Value> {
-        match &self.0 {
+        match &*self.0 {
             Value::Map(map) => match map.get(&Key::Str(tag.to_string())) {
                 Some(Value::Map(inner)) => {
                     inner.get(&Key::Str(key.to_string())).map(Value::to_json)
@@ -51,7 +61,7 @@ impl Tags {
 
     /// Whether there are no annotations.
     pub fn is_empty(&self) -> bool {
-        matches!(&self.0, Value::Map(m) if m.is_empty())
+        matches!(&*self.0, Value::Map(m) if m.is_empty())
     }
 }
 
@@ -72,6 +82,10 @@ impl fmt::Display for TagError {
 /// Reads the joined `@` lines of one symbol (without their `@`), as the reference does: one YAML
 /// document, then the check that no mapping key contains `:` (a missing space after a colon).
 pub(crate) fn parse_tag_text(text: &str) -> Result<Tags, TagError> {
+    if let Some(value) = simple::load_simple(text) {
+        // The fast path yields only string keys without `:`: nothing for `validate_keys` to find.
+        return Ok(Tags(Arc::new(value)));
+    }
     let value = yaml::load(text).map_err(|e| TagError {
         message: format!("invalid YAML in annotation: {}", e.message),
         line: e.line,
@@ -82,7 +96,7 @@ pub(crate) fn parse_tag_text(text: &str) -> Result<Tags, TagError> {
         line: 0,
         column: 0,
     })?;
-    Ok(Tags(value))
+    Ok(Tags(Arc::new(value)))
 }
 
 /// qface 2.0.14's check: a mapping key containing `:` is an error, and so is a key that is not a
@@ -114,7 +128,7 @@ fn validate_keys(value: &Value, path: &str) -> Result<(), String> {
 /// mappings merge recursively; anything else replaces. Errors where the reference raises (tags
 /// that are not a mapping, data that is not a mapping).
 pub(crate) fn merge(tags: &mut Tags, data: &Value) -> Result<(), String> {
-    merge_value(&mut tags.0, data)
+    merge_value(Arc::make_mut(&mut tags.0), data)
 }
 
 fn merge_value(a: &mut Value, b: &Value) -> Result<(), String> {

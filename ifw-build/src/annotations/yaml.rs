@@ -56,7 +56,7 @@ pub(crate) enum Key {
 }
 
 /// A YAML mapping: duplicate keys keep their first position and their last value (Python dict).
-pub(crate) type Map = IndexMap<Key, Value>;
+pub(crate) type Map = IndexMap<Key, Value, foldhash::fast::FixedState>;
 
 /// Why a YAML text did not load, and where (0-based, relative to the loaded text).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -2059,7 +2059,7 @@ impl<'a> Constructor<'a> {
             },
             TAG_MAP => {
                 let entries = self.construct_mapping(node, index, depth)?;
-                let mut map = Map::with_capacity(entries.len());
+                let mut map = Map::with_capacity_and_hasher(entries.len(), Default::default());
                 for (key, value) in entries.into_values() {
                     map.insert(to_key(&key), value);
                 }
@@ -2803,6 +2803,39 @@ fn json_string(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// The value of a plain (unquoted, untagged) scalar as PyYAML resolves and constructs it; `None`
+/// for the forms that need the full loader (merge keys, `=`, YAML tags) or fail to construct.
+pub(crate) fn plain_scalar(text: &str) -> Option<Value> {
+    // Shortcuts for the commonest scalars; `resolve_implicit` decides everything else. No
+    // implicit resolver starts with a letter outside `yYnNtTfFoO`, so such words are strings.
+    let first = text.as_bytes().first().copied().unwrap_or(b'~');
+    if first.is_ascii_alphabetic() && !b"yYnNtTfFoO".contains(&first) || first == b'_' {
+        return Some(Value::Str(text.to_string()));
+    }
+    if first != b'0'
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(v) = text.parse::<i128>()
+    {
+        return Some(Value::Int(v));
+    }
+    match resolve_implicit(text) {
+        TAG_NULL => Some(Value::Null),
+        TAG_BOOL => match text.to_ascii_lowercase().as_str() {
+            "yes" | "true" | "on" => Some(Value::Bool(true)),
+            "no" | "false" | "off" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        TAG_INT => construct_int(text).ok().map(Value::Int),
+        TAG_FLOAT => construct_float(text).ok().map(Value::Float),
+        TAG_TIMESTAMP => Timestamp::parse(text, false)?
+            .isoformat()
+            .ok()
+            .map(Value::Timestamp),
+        TAG_STR => Some(Value::Str(text.to_string())),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

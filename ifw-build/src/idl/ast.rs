@@ -1,5 +1,6 @@
 //! The syntax tree of one QFace document, borrowing its text from the source.
 
+use super::token::Token;
 use crate::source::Span;
 
 /// A piece of source text and where it is: a name, a version, a string, a doc comment.
@@ -19,12 +20,49 @@ impl Text<'_> {
 }
 
 /// What may precede a declaration: at most one doc comment, then annotation lines.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Meta<'a> {
     /// The raw doc comment, `/**` and `*/` included.
     pub doc: Option<Text<'a>>,
     /// The annotation lines, each with its leading `@`.
-    pub tags: Vec<Text<'a>>,
+    pub tags: TagLines<'a>,
+}
+
+/// Consecutive annotation lines: a view of their tokens (no copy).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TagLines<'a> {
+    src: &'a str,
+    tokens: &'a [Token],
+}
+
+impl<'a> TagLines<'a> {
+    /// The lines of `tokens` (all of them `TagLine` tokens) in `src`.
+    pub(crate) fn new(src: &'a str, tokens: &'a [Token]) -> Self {
+        Self { src, tokens }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// How many lines.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// Line `index`, with its `@`.
+    pub fn get(&self, index: usize) -> Option<Text<'a>> {
+        self.tokens.get(index).map(|t| Text {
+            text: &self.src[t.span.clone()],
+            start: t.span.start,
+        })
+    }
+
+    /// The lines, each with its `@`.
+    pub fn iter(&self) -> impl Iterator<Item = Text<'a>> + '_ {
+        (0..self.tokens.len()).filter_map(|i| self.get(i))
+    }
 }
 
 /// One `.qface` document.

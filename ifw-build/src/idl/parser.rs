@@ -225,8 +225,13 @@ fn semi(input: Tokens<'_>) -> PResult<'_, Option<Text<'_>>> {
 /// `[DOCCOMMENT] TAGLINE*`
 fn meta(input: Tokens<'_>) -> PResult<'_, Meta<'_>> {
     let (input, doc) = opt(tok(TokenKind::DocComment)).parse(input)?;
-    let (input, tags) = many0(tok(TokenKind::TagLine)).parse(input)?;
-    Ok((input, Meta { doc, tags }))
+    let count = input
+        .toks
+        .iter()
+        .take_while(|t| t.kind == TokenKind::TagLine)
+        .count();
+    let tags = TagLines::new(input.src, &input.toks[..count]);
+    Ok((input.take_from(count), Meta { doc, tags }))
 }
 
 /// `moduleSymbol importSymbol*`

@@ -1,9 +1,9 @@
 //! From syntax trees to the model: names, numbering, default values, inline annotations and the
 //! warnings about repeated names.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 use indexmap::map::Entry;
 
 use super::*;
@@ -15,6 +15,8 @@ use crate::idl::ast::{self, Definition, Member, Meta, Text, TypeExpr};
 pub(crate) struct ModelBuilder<'s> {
     pub(crate) system: &'s mut System,
     pub(crate) diagnostics: &'s mut Diagnostics,
+    /// Annotation texts already read, so that repeated ones are parsed and stored once.
+    pub(crate) tag_cache: foldhash::HashMap<String, Tags>,
 }
 
 /// The file being added.
@@ -54,10 +56,10 @@ impl ModelBuilder<'_> {
             version: doc.module.version.text.to_string(),
             comment: None,
             tags: Tags::default(),
-            imports: IndexMap::new(),
-            interfaces: IndexMap::new(),
-            structs: IndexMap::new(),
-            enums: IndexMap::new(),
+            imports: NameMap::default(),
+            interfaces: NameMap::default(),
+            structs: NameMap::default(),
+            enums: NameMap::default(),
             origin: ctx.origin(&doc.module.name),
         };
         (module.comment, module.tags) = self.meta(&ctx, &doc.module.meta);
@@ -99,7 +101,7 @@ impl ModelBuilder<'_> {
     fn insert<T>(
         &mut self,
         ctx: &Ctx<'_>,
-        map: &mut IndexMap<String, T>,
+        map: &mut NameMap<T>,
         name: &Text<'_>,
         what: &str,
         value: T,
@@ -125,17 +127,31 @@ impl ModelBuilder<'_> {
         if meta.tags.is_empty() {
             return (comment, Tags::default());
         }
-        let text = meta
-            .tags
-            .iter()
-            .map(|t| &t.text[1..])
-            .collect::<Vec<_>>()
-            .join("\n");
-        match parse_tag_text(&text) {
-            Ok(tags) => (comment, tags),
+        let joined;
+        let text = if meta.tags.len() == 1 {
+            meta.tags.get(0).map_or("", |t| &t.text[1..])
+        } else {
+            joined = meta
+                .tags
+                .iter()
+                .map(|t| &t.text[1..])
+                .collect::<Vec<_>>()
+                .join("\n");
+            &joined
+        };
+        if let Some(tags) = self.tag_cache.get(text) {
+            return (comment, tags.clone());
+        }
+        match parse_tag_text(text) {
+            Ok(tags) => {
+                self.tag_cache.insert(text.to_string(), tags.clone());
+                (comment, tags)
+            }
             Err(e) => {
                 // The error's line is a line of the joined text, that is one of the `@` lines.
-                let line = meta.tags.get(e.line).unwrap_or(&meta.tags[0]);
+                let Some(line) = meta.tags.get(e.line).or_else(|| meta.tags.get(0)) else {
+                    return (comment, Tags::default());
+                };
                 let offset = line.text[1..]
                     .char_indices()
                     .nth(e.column)
@@ -158,9 +174,9 @@ impl ModelBuilder<'_> {
             comment,
             tags,
             extends: decl.extends.map(|e| e.text.to_string()),
-            properties: IndexMap::new(),
-            operations: IndexMap::new(),
-            signals: IndexMap::new(),
+            properties: NameMap::default(),
+            operations: NameMap::default(),
+            signals: NameMap::default(),
             origin: ctx.origin(&decl.name),
         };
         for member in &decl.members {
@@ -208,12 +224,8 @@ impl ModelBuilder<'_> {
         interface
     }
 
-    fn parameters(
-        &mut self,
-        ctx: &Ctx<'_>,
-        params: &[ast::Param<'_>],
-    ) -> IndexMap<String, Parameter> {
-        let mut map = IndexMap::new();
+    fn parameters(&mut self, ctx: &Ctx<'_>, params: &[ast::Param<'_>]) -> NameMap<Parameter> {
+        let mut map = NameMap::default();
         for p in params {
             let value = Parameter {
                 name: p.name.text.to_string(),
@@ -226,7 +238,7 @@ impl ModelBuilder<'_> {
 
     fn structure(&mut self, ctx: &Ctx<'_>, decl: &ast::StructDecl<'_>) -> Struct {
         let (comment, tags) = self.meta(ctx, &decl.meta);
-        let mut fields = IndexMap::new();
+        let mut fields = NameMap::default();
         for f in &decl.fields {
             let (comment, tags) = self.meta(ctx, &f.meta);
             let value = Field {
@@ -252,7 +264,7 @@ impl ModelBuilder<'_> {
     /// `<<= 1`) advances after every member, and an explicit value sets only its own member.
     fn enumeration(&mut self, ctx: &Ctx<'_>, decl: &ast::EnumDecl<'_>) -> Enum {
         let (comment, tags) = self.meta(ctx, &decl.meta);
-        let mut members = IndexMap::new();
+        let mut members = NameMap::default();
         let mut counter: i128 = i128::from(decl.is_flag);
         for m in &decl.members {
             let (comment, tags) = self.meta(ctx, &m.meta);
@@ -294,7 +306,7 @@ impl ModelBuilder<'_> {
 
 fn void() -> TypeRef {
     TypeRef {
-        name: "void".to_string(),
+        name: Cow::Borrowed("void"),
         kind: TypeKind::Void,
         nested: None,
     }
@@ -302,25 +314,36 @@ fn void() -> TypeRef {
 
 /// A type as written, turned into a [`TypeRef`].
 pub(crate) fn type_ref(ty: &TypeExpr<'_>) -> TypeRef {
-    let container = |name: &str, kind, nested: &TypeExpr<'_>| TypeRef {
-        name: name.to_string(),
+    let container = |name: &'static str, kind, nested: &TypeExpr<'_>| TypeRef {
+        name: Cow::Borrowed(name),
         kind,
         nested: Some(Box::new(type_ref(nested))),
     };
     match ty {
         TypeExpr::Primitive(t) => TypeRef {
-            name: t.text.to_string(),
+            name: Cow::Borrowed(primitive_name(t.text)),
             kind: TypeKind::Primitive,
             nested: None,
         },
         TypeExpr::Complex(t) => TypeRef {
-            name: t.text.to_string(),
+            name: Cow::Owned(t.text.to_string()),
             kind: TypeKind::Complex,
             nested: None,
         },
         TypeExpr::List(n) => container("list", TypeKind::List, n),
         TypeExpr::Map(n) => container("map", TypeKind::Map, n),
         TypeExpr::Model(n) => container("model", TypeKind::Model, n),
+    }
+}
+
+/// The static name of a primitive type (the lexer only makes these five).
+fn primitive_name(text: &str) -> &'static str {
+    match text {
+        "bool" => "bool",
+        "int" => "int",
+        "real" => "real",
+        "string" => "string",
+        _ => "var",
     }
 }
 

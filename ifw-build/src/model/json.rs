@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Number, Value, json};
 
-use super::{Module, Parameter, System, Tags, TypeKind, TypeRef};
+use super::{Module, NameMap, Parameter, System, Tags, TypeKind, TypeRef};
 
 /// The whole system as the oracle prints it: `{"modules": [...], "tags": {...}}`.
 pub fn dump(system: &System) -> Value {
@@ -13,7 +13,7 @@ pub fn dump(system: &System) -> Value {
 
 fn module(system: &System, m: &Module) -> Value {
     let ty = |t: &TypeRef| type_ref(system, m, t);
-    let params = |ps: &indexmap::IndexMap<String, Parameter>| -> Vec<Value> {
+    let params = |ps: &NameMap<Parameter>| -> Vec<Value> {
         ps.values()
             .map(|p| json!({ "name": p.name, "type": ty(&p.ty) }))
             .collect()
@@ -143,7 +143,7 @@ fn type_ref(system: &System, module: &Module, t: &TypeRef) -> Value {
         TypeKind::Model => "model",
     };
     let mut o = Map::new();
-    o.insert("name".into(), t.name.clone().into());
+    o.insert("name".into(), t.name.as_ref().into());
     o.insert("kind".into(), kind.into());
     if let Some(nested) = &t.nested {
         o.insert("nested".into(), type_ref(system, module, nested));

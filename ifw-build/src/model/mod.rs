@@ -7,15 +7,18 @@ mod build;
 pub mod json;
 mod lookup;
 
+use std::borrow::Cow;
 use std::sync::Arc;
-
-use indexmap::IndexMap;
 
 pub use crate::annotations::Tags;
 use crate::source::{SourceFile, Span};
 pub(crate) use build::ModelBuilder;
 pub(crate) use lookup::OwnedSymbol;
 pub use lookup::{MemberKind, Symbol};
+
+/// An insertion-ordered map from names to symbols (a repeated name keeps its first position).
+/// Hashing is fixed (foldhash), so the model is deterministic and cheap to build.
+pub type NameMap<V> = indexmap::IndexMap<String, V, foldhash::fast::FixedState>;
 
 /// Where a symbol was declared: the index of its file in [`System::files`] and its name's span.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -30,7 +33,7 @@ pub struct Origin {
 #[derive(Debug, Clone, Default)]
 pub struct System {
     /// The modules by name, in the order they were first declared.
-    pub modules: IndexMap<String, Module>,
+    pub modules: NameMap<Module>,
     /// Annotations given to `system` in an annotation file.
     pub tags: Tags,
     /// The files read, for positions.
@@ -49,13 +52,13 @@ pub struct Module {
     /// Annotations.
     pub tags: Tags,
     /// Imported module name → version.
-    pub imports: IndexMap<String, String>,
+    pub imports: NameMap<String>,
     /// Interfaces by name.
-    pub interfaces: IndexMap<String, Interface>,
+    pub interfaces: NameMap<Interface>,
     /// Structs by name.
-    pub structs: IndexMap<String, Struct>,
+    pub structs: NameMap<Struct>,
     /// Enums and flags by name.
-    pub enums: IndexMap<String, Enum>,
+    pub enums: NameMap<Enum>,
     /// Where it was declared.
     pub origin: Origin,
 }
@@ -84,11 +87,11 @@ pub struct Interface {
     /// The base interface, verbatim.
     pub extends: Option<String>,
     /// Properties by name.
-    pub properties: IndexMap<String, Property>,
+    pub properties: NameMap<Property>,
     /// Operations by name.
-    pub operations: IndexMap<String, Operation>,
+    pub operations: NameMap<Operation>,
     /// Signals by name.
-    pub signals: IndexMap<String, Signal>,
+    pub signals: NameMap<Signal>,
     /// Where it was declared.
     pub origin: Origin,
 }
@@ -124,7 +127,7 @@ pub struct Operation {
     /// Declared `const`.
     pub is_const: bool,
     /// Parameters by name.
-    pub parameters: IndexMap<String, Parameter>,
+    pub parameters: NameMap<Parameter>,
     /// The raw doc comment.
     pub comment: Option<String>,
     /// Annotations.
@@ -139,7 +142,7 @@ pub struct Signal {
     /// The name.
     pub name: String,
     /// Parameters by name.
-    pub parameters: IndexMap<String, Parameter>,
+    pub parameters: NameMap<Parameter>,
     /// The raw doc comment.
     pub comment: Option<String>,
     /// Annotations.
@@ -167,7 +170,7 @@ pub struct Struct {
     /// Annotations.
     pub tags: Tags,
     /// Fields by name.
-    pub fields: IndexMap<String, Field>,
+    pub fields: NameMap<Field>,
     /// Where it was declared.
     pub origin: Origin,
 }
@@ -201,7 +204,7 @@ pub struct Enum {
     /// Annotations.
     pub tags: Tags,
     /// Members by name.
-    pub members: IndexMap<String, EnumMember>,
+    pub members: NameMap<EnumMember>,
     /// Where it was declared.
     pub origin: Origin,
 }
@@ -242,7 +245,7 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeRef {
     /// The primitive name, the complex name verbatim, or `list`/`map`/`model`/`void`.
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// The kind.
     pub kind: TypeKind,
     /// The element type of a container.
