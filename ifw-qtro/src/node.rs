@@ -53,7 +53,7 @@ impl Default for NodeOptions {
             heartbeat_interval: Some(Duration::from_secs(5)),
             connect_timeout: Duration::from_secs(5),
             call_timeout: Duration::from_secs(10),
-            subscriber_timeout: Duration::from_secs(5),
+            subscriber_timeout: Duration::from_secs(2),
             event_capacity: 256,
             queue_capacity: 1024,
             max_frame_length: DEFAULT_MAX_FRAME_LENGTH,
@@ -89,7 +89,8 @@ impl NodeOptions {
     }
 
     /// How long a subscriber whose event queue is full may hold the connection up before it is
-    /// dropped; default 5 s.
+    /// dropped; default 2 s (below a host's 5 s send timeout, so that the subscriber goes
+    /// before the host gives up on the whole connection).
     pub fn subscriber_timeout(mut self, timeout: Duration) -> Self {
         self.subscriber_timeout = timeout;
         self

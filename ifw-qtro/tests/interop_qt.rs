@@ -242,15 +242,24 @@ async fn rust_host_serves_a_qt_dynamic_replica() {
     let host = Host::listen(&format!("local:{}", unique("interop")))
         .await
         .unwrap();
-    host.enable_remoting("Car", car_source(5)).await.unwrap();
+    let source = car_source(5);
+    host.enable_remoting("Car", source.clone()).await.unwrap();
     let mut peer = Peer::start(&["dynamic", &host.url().to_string()]).await;
     assert_eq!(peer.expect("dynamic class=").await, "dynamic class=Car");
     assert_eq!(peer.expect("prop speed").await, "prop speed int 5");
     assert_eq!(peer.expect("prop label").await, "prop label QString car");
     assert_eq!(peer.expect("prop pos").await, "prop pos Pos x=3,y=4");
+    assert_eq!(peer.expect("enum").await, "enum Gear P=0,R=1,N=2,D=4");
+    peer.expect("method pushPos(Pos) void").await;
     peer.expect("method add(int,int) QRemoteObjectPendingCall")
         .await;
     assert_eq!(peer.expect("dynamic add").await, "dynamic add -> 11");
+    within("the dynamic replica's write", async {
+        while source.property(1).await != Some(Value::from("dynamic-write")) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
     host.shutdown().await;
 }
 

@@ -133,6 +133,13 @@ int main(int argc, char **argv) {
             }
             say(QStringLiteral("prop %1 %2 %3").arg(QString::fromUtf8(p.name()), QString::fromUtf8(p.typeName()), text));
         }
+        for (int i = mo->enumeratorOffset(); i < mo->enumeratorCount(); ++i) {
+            const QMetaEnum e = mo->enumerator(i);
+            QStringList keys;
+            for (int k = 0; k < e.keyCount(); ++k)
+                keys << QStringLiteral("%1=%2").arg(QString::fromUtf8(e.key(k))).arg(e.value(k));
+            say(QStringLiteral("enum %1 %2").arg(QString::fromUtf8(e.name()), keys.join(QLatin1Char(','))));
+        }
         for (int i = mo->methodOffset(); i < mo->methodCount(); ++i)
             say(QStringLiteral("method %1 %2").arg(QString::fromUtf8(mo->method(i).methodSignature()),
                                                    QString::fromUtf8(mo->method(i).typeName())));
@@ -145,6 +152,8 @@ int main(int argc, char **argv) {
                 say(QStringLiteral("dynamic add -> %1").arg(w->returnValue().toInt()));
             });
         }
+        // A property write from a dynamic replica (WriteProperty).
+        r->setProperty("label", QStringLiteral("dynamic-write"));
     });
     return app.exec();
 }
