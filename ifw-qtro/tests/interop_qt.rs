@@ -1,9 +1,11 @@
 //! Interop with a real Qt 6 (built with `--features qt-interop`): the harness compiles a small C++
-//! peer (`tests/interop/peer.cpp` + `car.rep`) with repc, moc and g++ into a temp dir and runs it
-//! as a child process owned by a guard that kills it on drop.
+//! peer (`tests/interop/peer.cpp`, `car.rep`, `rich.rep`) with repc, moc and g++ into a temp dir
+//! and runs it as a child process owned by a guard that kills it on drop.
 //!
 //! - a Rust host serving Qt's repc static `CarReplica` (with a heartbeat) and a dynamic replica;
 //! - a Qt repc `CarSimpleSource` serving Rust static and dynamic replicas, restarted under them;
+//! - a Qt source with an `enum class : qint16`, `QList<POD>`, `QList<int>`, `QMap`, lists and
+//!   byte arrays, read, called and written by a Rust dynamic replica;
 //! - the registry both ways: a Qt node finding a Rust-hosted source through a Rust registry, and
 //!   a Qt host registering with a Rust registry that Rust clients use.
 //!
@@ -51,20 +53,17 @@ fn run(cmd: &mut std::process::Command) -> Result<String, String> {
 fn build_peer() -> Result<PathBuf, String> {
     let dir = std::env::temp_dir().join(format!("ifw_qtro_interop_{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("car.rep"), include_str!("interop/car.rep"))
-        .map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("peer.cpp"), include_str!("interop/peer.cpp"))
-        .map_err(|e| e.to_string())?;
+    for (name, text) in [
+        ("car.rep", include_str!("interop/car.rep")),
+        ("rich.rep", include_str!("interop/rich.rep")),
+        ("peer.cpp", include_str!("interop/peer.cpp")),
+    ] {
+        std::fs::write(dir.join(name), text).map_err(|e| e.to_string())?;
+    }
     let libexec = PathBuf::from(
         std::env::var_os("QT_LIBEXEC").unwrap_or_else(|| "/usr/lib/qt6/libexec".into()),
     );
     let sh = |c: &mut std::process::Command| run(c.current_dir(&dir));
-    sh(std::process::Command::new(libexec.join("repc")).args([
-        "-o",
-        "merged",
-        "car.rep",
-        "rep_car_merged.h",
-    ]))?;
     let cflags = sh(std::process::Command::new("pkg-config").args([
         "--cflags",
         "Qt6RemoteObjects",
@@ -74,9 +73,21 @@ fn build_peer() -> Result<PathBuf, String> {
         .split_whitespace()
         .filter(|f| f.starts_with("-I"))
         .collect();
-    sh(std::process::Command::new(libexec.join("moc"))
-        .args(&includes)
-        .args(["rep_car_merged.h", "-o", "moc_rep_car_merged.cpp"]))?;
+    let mut sources = vec!["peer.cpp".to_owned()];
+    for rep in ["car", "rich"] {
+        let header = format!("rep_{rep}_merged.h");
+        let moc = format!("moc_rep_{rep}_merged.cpp");
+        sh(std::process::Command::new(libexec.join("repc")).args([
+            "-o",
+            "merged",
+            &format!("{rep}.rep"),
+            &header,
+        ]))?;
+        sh(std::process::Command::new(libexec.join("moc"))
+            .args(&includes)
+            .args([&header, "-o", &moc]))?;
+        sources.push(moc);
+    }
     let flags = sh(std::process::Command::new("pkg-config").args([
         "--cflags",
         "--libs",
@@ -86,12 +97,7 @@ fn build_peer() -> Result<PathBuf, String> {
     ]))?;
     sh(std::process::Command::new("g++")
         .args(["-std=c++17", "-fPIC", "-O1", "-o", "peer"])
-        .args([
-            "peer.cpp",
-            "moc_rep_car_merged.cpp",
-            "-include",
-            "rep_car_merged.h",
-        ])
+        .args(&sources)
         .args(flags.split_whitespace()))?;
     Ok(dir.join("peer"))
 }
@@ -422,4 +428,109 @@ async fn a_qt_host_registers_with_a_rust_registry() {
     .unwrap();
     registry.shutdown().await;
     registry_host.shutdown().await;
+}
+
+#[tokio::test]
+async fn rich_types_from_a_qt_source() {
+    use ifw_qtro::codec::{Associative, GadgetDef, GadgetSequence, Sequence, TypeRegistry};
+    let url = free_tcp_url();
+    let mut peer = Peer::start(&["rich-source", &url]).await;
+    peer.expect("enableRemoting 1").await;
+    // Qt 6.4 leaves gadgets used only inside containers out of the dynamic definition, so the
+    // node must know `Point` in advance (as a Qt dynamic replica would need it registered).
+    let mut types = TypeRegistry::new();
+    types.register_gadget(GadgetDef::new("Point", [("x", "int"), ("y", "int")]));
+    let node = Node::connect_with(&url, NodeOptions::default().types(types))
+        .await
+        .unwrap();
+    let rich = node.acquire_dynamic("Rich");
+    rich.wait_ready(DEADLINE).await.unwrap();
+    let def = rich.definition().unwrap();
+    let mode = &def.enums[0];
+    assert_eq!(
+        (mode.name.as_str(), mode.size, mode.is_scoped),
+        ("Mode", 2, true)
+    );
+    assert_eq!(
+        mode.keys.iter().map(|k| k.value).collect::<Vec<_>>(),
+        vec![-1, 1, 16]
+    );
+    let point = |x: i32, y: i32| {
+        Value::Gadget(ifw_qtro::Gadget::new(
+            "Point",
+            [("x", Value::Int(x)), ("y", Value::Int(y))],
+        ))
+    };
+    assert_eq!(
+        rich.properties(),
+        vec![
+            ("mode".into(), Value::Short(1)),
+            (
+                "points".into(),
+                Value::GadgetSequence(GadgetSequence {
+                    type_name: "QList<Point>".into(),
+                    value_type_name: "Point".into(),
+                    items: vec![point(1, 2), point(3, 4)],
+                })
+            ),
+            (
+                "numbers".into(),
+                Value::Sequence(Sequence {
+                    type_name: "QList<int>".into(),
+                    items: vec![Value::Int(1), Value::Int(2), Value::Int(3)],
+                })
+            ),
+            (
+                "scores".into(),
+                Value::Associative(Associative {
+                    type_name: "QMap<QString,int>".into(),
+                    entries: vec![("a".into(), Value::Int(1)), ("b".into(), Value::Int(2))],
+                })
+            ),
+            (
+                "mixed".into(),
+                Value::List(vec![Value::Int(1), "two".into(), Value::Double(3.0)])
+            ),
+            ("blob".into(), Value::from(vec![0u8, 1, 0xff])),
+            ("ratio".into(), Value::Double(0.5)),
+            (
+                "names".into(),
+                Value::StringList(vec![Some("x".into()), Some("y".into())])
+            ),
+        ]
+    );
+
+    let mut events = rich.subscribe();
+    // An enum argument and return value travel as the enum's 2-byte integer.
+    assert_eq!(
+        rich.call("toggle", vec![Value::Short(1)]).await.unwrap(),
+        Value::Short(16)
+    );
+    assert_eq!(
+        within("the alarm signal", events.recv()).await.unwrap(),
+        ReplicaEvent::Signal {
+            index: 8,
+            signature: "alarm(Rich::Mode,QString)".into(),
+            args: vec![Value::Short(16), "toggled".into()],
+        }
+    );
+    let numbers = Value::Sequence(Sequence {
+        type_name: "QList<int>".into(),
+        items: vec![Value::Int(10), Value::Int(20), Value::Int(12)],
+    });
+    assert_eq!(
+        rich.call("sum", vec![numbers]).await.unwrap(),
+        Value::Int(42)
+    );
+    rich.set_property("mode", Value::Short(-1)).await.unwrap();
+    peer.expect("mode -1").await;
+    assert_eq!(
+        within("the mode change", events.recv()).await.unwrap(),
+        ReplicaEvent::PropertyChanged {
+            index: 0,
+            name: "mode".into(),
+            value: Value::Short(-1),
+        }
+    );
+    node.shutdown().await;
 }

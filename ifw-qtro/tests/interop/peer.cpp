@@ -8,11 +8,13 @@
 //   peer dynamic <url>            acquires Car dynamically and prints its class
 //   peer registry-source <url> <registry-url>   remotes Car on a host that uses a registry
 //   peer registry-client <registry-url>         finds Car through a registry, acquires it dynamically
+//   peer rich-source <url>        remotes Rich (rich.rep: enum class, containers, PODs in lists)
 #include <QtCore>
 #include <QtRemoteObjects>
 #include <cstdio>
 #include <unistd.h>
 #include "rep_car_merged.h"
+#include "rep_rich_merged.h"
 
 static void say(const QString &line) {
     std::fprintf(stdout, "%s\n", line.toUtf8().constData());
@@ -24,6 +26,16 @@ public:
     int add(int a, int b) override { return a + b; }
     void honk() override { emit crashed(3, QStringLiteral("honk")); }
     void drive(int speed) { setSpeed(speed); }
+};
+
+class RichImpl : public RichSimpleSource {
+public:
+    Mode toggle(Mode m) override {
+        const Mode next = m == Mode::Sport ? Mode::Eco : Mode::Sport;
+        emit alarm(next, QStringLiteral("toggled"));
+        return next;
+    }
+    int sum(QList<int> values) override { int s = 0; for (int v : values) s += v; return s; }
 };
 
 static QString posText(const Pos &p) { return QStringLiteral("%1,%2").arg(p.x()).arg(p.y()); }
@@ -65,6 +77,19 @@ int main(int argc, char **argv) {
         return app.exec();
     }
 
+    if (mode == QLatin1String("rich-source")) {
+        auto *host = new QRemoteObjectHost(url);
+        auto *rich = new RichImpl;
+        rich->setPoints({Point(1, 2), Point(3, 4)});
+        rich->setNumbers({1, 2, 3});
+        rich->setScores({{QStringLiteral("a"), 1}, {QStringLiteral("b"), 2}});
+        rich->setMixed({1, QStringLiteral("two"), 3.0});
+        rich->setBlob(QByteArray("\x00\x01\xff", 3));
+        rich->setNames({QStringLiteral("x"), QStringLiteral("y")});
+        QObject::connect(rich, &RichSource::modeChanged, [](RichSource::Mode m) { say(QStringLiteral("mode %1").arg(int(m))); });
+        say(QStringLiteral("enableRemoting %1").arg(host->enableRemoting(rich, QStringLiteral("Rich"))));
+        return app.exec();
+    }
     if (mode == QLatin1String("registry-source")) {
         auto *host = new QRemoteObjectHost(url, QUrl(QString::fromUtf8(argv[3])));
         auto *car = new Car;
