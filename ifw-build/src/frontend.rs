@@ -222,10 +222,26 @@ fn parse_document(run: &mut Run, file: &Arc<SourceFile>) {
     for e in lex_errors {
         run.diagnostics.push(lex_diagnostic(file, e));
     }
-    let (document, syntax_errors) = parser::parse(file.text(), &tokens);
+    let mut parser = parser::Parser::new(file.text(), &tokens);
+    if let Some((module, imports)) = parser.header() {
+        ModelBuilder {
+            system: &mut run.system,
+            diagnostics: &mut run.diagnostics,
+            tag_cache: Default::default(),
+        }
+        .add_document(
+            file,
+            &module,
+            &imports,
+            std::iter::from_fn(|| parser.next_definition()),
+        );
+    } else {
+        while parser.next_definition().is_some() {}
+    }
     // A syntax error on the line of a lexer error is its echo (the skipped character left the
     // tokens around it out of place): the lexer error says it better.
-    let syntax_errors = syntax_errors
+    let syntax_errors = parser
+        .into_errors()
         .into_iter()
         .filter(|e| !lex_lines.contains(&file.line_col(e.span.start).0));
     for e in syntax_errors {
@@ -234,14 +250,6 @@ fn parse_document(run: &mut Run, file: &Arc<SourceFile>) {
             d = d.with_note(note);
         }
         run.diagnostics.push(d);
-    }
-    if let Some(document) = document {
-        ModelBuilder {
-            system: &mut run.system,
-            diagnostics: &mut run.diagnostics,
-            tag_cache: Default::default(),
-        }
-        .add_document(file, &document);
     }
 }
 
@@ -261,6 +269,7 @@ fn lex_diagnostic(file: &Arc<SourceFile>, e: lexer::LexError) -> Diagnostic {
             .with_note(swallowed),
         InvalidEscape(c) => Diagnostic::error(file, span, format!("unknown escape `\\{c}` in a string"))
             .with_note("strings know only \\\" \\\\ \\/ \\b \\f \\n \\r \\t"),
+        TooLarge => Diagnostic::error(file, span, "the file is 4 GiB or larger"),
         SwallowingDocComment => Diagnostic::error(file, span, "`/**/` opens a doc comment that runs on to the next `*/`, swallowing the code in between")
             .with_label("all of this is one doc comment")
             .with_note("write `/* */` for an empty comment; the reference parser silently drops the swallowed code"),
@@ -270,29 +279,29 @@ fn lex_diagnostic(file: &Arc<SourceFile>, e: lexer::LexError) -> Diagnostic {
 /// Warns about types that name nothing, and about qualified types whose module is not imported.
 fn check_types(system: &System, diagnostics: &mut Diagnostics) {
     for module in system.modules.values() {
-        let file = &system.files[module.origin.file];
+        let file = &system.files[module.origin.file()];
         let mut check = |ty: &TypeRef, span: &std::ops::Range<usize>| {
             check_type(system, module, file, ty, span, diagnostics);
         };
         for i in module.interfaces.values() {
             for p in i.properties.values() {
-                check(&p.ty, &p.origin.span);
+                check(&p.ty, &p.origin.span());
             }
             for o in i.operations.values() {
-                check(&o.ty, &o.origin.span);
+                check(&o.ty, &o.origin.span());
                 for p in o.parameters.values() {
-                    check(&p.ty, &o.origin.span);
+                    check(&p.ty, &o.origin.span());
                 }
             }
             for s in i.signals.values() {
                 for p in s.parameters.values() {
-                    check(&p.ty, &s.origin.span);
+                    check(&p.ty, &s.origin.span());
                 }
             }
         }
         for s in module.structs.values() {
             for f in s.fields.values() {
-                check(&f.ty, &f.origin.span);
+                check(&f.ty, &f.origin.span());
             }
         }
     }

@@ -54,8 +54,8 @@ impl<'a> TagLines<'a> {
     /// Line `index`, with its `@`.
     pub fn get(&self, index: usize) -> Option<Text<'a>> {
         self.tokens.get(index).map(|t| Text {
-            text: &self.src[t.span.clone()],
-            start: t.span.start,
+            text: &self.src[t.span()],
+            start: t.span().start,
         })
     }
 

@@ -37,11 +37,20 @@ pub enum LexErrorKind {
     InvalidEscape(char),
     /// `/**/`: a doc comment that runs on to the next `*/`, swallowing what lies between.
     SwallowingDocComment,
+    /// The file is 4 GiB or more.
+    TooLarge,
 }
 
 /// The tokens of `text` and the errors met on the way. Whitespace and comments are dropped; a
 /// leading UTF-8 byte order mark is skipped.
 pub fn lex(text: &str) -> (Vec<Token>, Vec<LexError>) {
+    if u32::try_from(text.len()).is_err() {
+        let error = LexError {
+            kind: LexErrorKind::TooLarge,
+            span: 0..0,
+        };
+        return (Vec::new(), vec![error]);
+    }
     let mut tokens = Vec::with_capacity(text.len() / 5);
     let mut errors = Vec::new();
     let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -76,17 +85,11 @@ pub fn lex(text: &str) -> (Vec<Token>, Vec<LexError>) {
         match step {
             Step::Skip(len) => pos += len,
             Step::Token(kind, len) => {
-                tokens.push(Token {
-                    kind,
-                    span: pos..pos + len,
-                });
+                tokens.push(Token::new(kind, pos..pos + len));
                 pos += len;
             }
             Step::TokenWithError(kind, len, error, at) => {
-                tokens.push(Token {
-                    kind,
-                    span: pos..pos + len,
-                });
+                tokens.push(Token::new(kind, pos..pos + len));
                 errors.push(LexError {
                     kind: error,
                     span: pos + at.start..pos + at.end,
@@ -261,10 +264,7 @@ mod tests {
     fn kinds(text: &str) -> Vec<(TokenKind, &str)> {
         let (tokens, errors) = lex(text);
         assert!(errors.is_empty(), "{errors:?}");
-        tokens
-            .iter()
-            .map(|t| (t.kind, &text[t.span.clone()]))
-            .collect()
+        tokens.iter().map(|t| (t.kind, &text[t.span()])).collect()
     }
 
     fn errors(text: &str) -> Vec<LexErrorKind> {
@@ -330,7 +330,7 @@ mod tests {
         let text = "/**/ interface A {} /* b */";
         let (tokens, errs) = lex(text);
         assert_eq!(tokens.len(), 1);
-        assert_eq!(&text[tokens[0].span.clone()], "/**/ interface A {} /* b */");
+        assert_eq!(&text[tokens[0].span()], "/**/ interface A {} /* b */");
         assert_eq!(errs[0].kind, LexErrorKind::SwallowingDocComment);
     }
 

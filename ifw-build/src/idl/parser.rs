@@ -8,7 +8,7 @@
 use nom::combinator::{cut, opt};
 use nom::error::{ErrorKind, ParseError};
 use nom::multi::many0;
-use nom::{Err, IResult, Input as _, Needed, Parser};
+use nom::{Err, IResult, Input as _, Needed, Parser as _};
 
 use super::ast::*;
 use super::token::{Token, TokenKind};
@@ -28,37 +28,94 @@ pub struct SyntaxError {
 /// Parses a token stream. Returns the document when the header could be read (even if a
 /// definition had errors; those definitions are left out) and every syntax error.
 pub fn parse<'a>(src: &'a str, tokens: &'a [Token]) -> (Option<Document<'a>>, Vec<SyntaxError>) {
-    let input = Tokens { src, toks: tokens };
-    let mut errors = Vec::new();
-    let (mut rest, module, imports) = match header(input) {
-        Ok((rest, (module, imports))) => (rest, Some(module), imports),
-        Err(e) => {
-            let at = error_index(tokens.len(), &e);
-            errors.push(syntax_error(input, e));
-            (recover(input, at.max(1)), None, Vec::new())
-        }
-    };
-    let mut definitions = Vec::new();
-    while !rest.toks.is_empty() {
-        match definition(rest) {
-            Ok((next, def)) => {
-                definitions.push(def);
-                rest = next;
-            }
-            Err(e) => {
-                let started = tokens.len() - rest.toks.len();
-                let at = error_index(tokens.len(), &e);
-                errors.push(syntax_error(rest, e));
-                rest = recover(input, at.max(started + 1));
-            }
-        }
-    }
-    let document = module.map(|module| Document {
+    let mut parser = Parser::new(src, tokens);
+    let header = parser.header();
+    let definitions: Vec<Definition<'a>> =
+        std::iter::from_fn(|| parser.next_definition()).collect();
+    let document = header.map(|(module, imports)| Document {
         module,
         imports,
         definitions,
     });
-    (document, errors)
+    (document, parser.into_errors())
+}
+
+/// A parser that hands out one definition at a time, so that a caller can turn each into its
+/// model and drop its syntax tree before the next (the whole tree of a large file never exists).
+///
+/// ```
+/// use ifw_build::idl::{lexer, parser::Parser};
+/// let src = "module m 1.0\ninterface A {}\nstruct S { int x }";
+/// let (tokens, _) = lexer::lex(src);
+/// let mut parser = Parser::new(src, &tokens);
+/// let (module, _imports) = parser.header().expect("a header");
+/// assert_eq!(module.name.text, "m");
+/// let mut count = 0;
+/// while parser.next_definition().is_some() {
+///     count += 1;
+/// }
+/// assert_eq!(count, 2);
+/// assert!(parser.into_errors().is_empty());
+/// ```
+#[derive(Debug)]
+pub struct Parser<'a> {
+    all: Tokens<'a>,
+    rest: Tokens<'a>,
+    errors: Vec<SyntaxError>,
+}
+
+impl<'a> Parser<'a> {
+    /// A parser over the tokens of `src`.
+    pub fn new(src: &'a str, tokens: &'a [Token]) -> Self {
+        let all = Tokens { src, toks: tokens };
+        Self {
+            all,
+            rest: all,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The module declaration and the imports; `None` (with the error recorded) when they cannot
+    /// be read, in which case the parser skips to the first definition.
+    pub fn header(&mut self) -> Option<(ModuleDecl<'a>, Vec<Import<'a>>)> {
+        match header(self.rest) {
+            Ok((rest, header)) => {
+                self.rest = rest;
+                Some(header)
+            }
+            Err(e) => {
+                let at = error_index(self.all.toks.len(), &e);
+                self.errors.push(syntax_error(self.rest, e));
+                self.rest = recover(self.all, at.max(1));
+                None
+            }
+        }
+    }
+
+    /// The next definition; a broken one is recorded as an error and skipped. `None` at the end.
+    pub fn next_definition(&mut self) -> Option<Definition<'a>> {
+        while !self.rest.toks.is_empty() {
+            match definition(self.rest) {
+                Ok((next, def)) => {
+                    self.rest = next;
+                    return Some(def);
+                }
+                Err(e) => {
+                    let len = self.all.toks.len();
+                    let started = len - self.rest.toks.len();
+                    let at = error_index(len, &e);
+                    self.errors.push(syntax_error(self.rest, e));
+                    self.rest = recover(self.all, at.max(started + 1));
+                }
+            }
+        }
+        None
+    }
+
+    /// The syntax errors met so far.
+    pub fn into_errors(self) -> Vec<SyntaxError> {
+        self.errors
+    }
 }
 
 /// The token stream as nom input.
@@ -162,8 +219,8 @@ fn tok<'a>(kind: TokenKind) -> impl Fn(Tokens<'a>) -> PResult<'a, Text<'a>> {
         Some(t) if t.kind == kind => Ok((
             input.take_from_1(),
             Text {
-                text: &input.src[t.span.clone()],
-                start: t.span.start,
+                text: &input.src[t.span()],
+                start: t.span().start,
             },
         )),
         _ => Err(Err::Error(Expected {
@@ -187,7 +244,7 @@ impl<'a> Tokens<'a> {
 /// Runs `parser`; if it fails without consuming anything, says it wanted `what`.
 fn expecting<'a, T>(
     what: &'static str,
-    mut parser: impl Parser<Tokens<'a>, Output = T, Error = Expected>,
+    mut parser: impl nom::Parser<Tokens<'a>, Output = T, Error = Expected>,
 ) -> impl FnMut(Tokens<'a>) -> PResult<'a, T> {
     move |input: Tokens<'a>| {
         parser.parse(input).map_err(|e| {
@@ -558,8 +615,8 @@ fn type_expr(input: Tokens<'_>) -> PResult<'_, TypeExpr<'_>> {
         }));
     };
     let text = Text {
-        text: &input.src[first.span.clone()],
-        start: first.span.start,
+        text: &input.src[first.span()],
+        start: first.span().start,
     };
     let rest = input.take_from_1();
     match first.kind {
@@ -620,7 +677,7 @@ fn syntax_error(input: Tokens<'_>, e: Err<Expected>) -> SyntaxError {
     // `input` may be a suffix of the whole stream: index from its end.
     let index = all.len().saturating_sub(expected.rest);
     let (span, found) = match all.get(index) {
-        Some(t) => (t.span.clone(), describe_found(input.src, t)),
+        Some(t) => (t.span(), describe_found(input.src, t)),
         None => {
             let end = input.src.len();
             (end..end, "the end of the file".to_string())
@@ -638,7 +695,7 @@ fn syntax_error(input: Tokens<'_>, e: Err<Expected>) -> SyntaxError {
 }
 
 fn describe_found(src: &str, t: &Token) -> String {
-    let text = &src[t.span.clone()];
+    let text = &src[t.span()];
     match t.kind {
         TokenKind::DocComment => {
             "a doc comment (only one is allowed, before the annotations and the declaration)"

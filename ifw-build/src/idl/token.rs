@@ -161,11 +161,27 @@ impl fmt::Display for TokenKind {
     }
 }
 
-/// One token: its kind and where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One token: its kind and where it is (12 bytes: files are limited to 4 GiB).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     /// What kind of token.
     pub kind: TokenKind,
+    start: u32,
+    end: u32,
+}
+
+impl Token {
+    /// A token of `kind` over `span`.
+    pub(crate) fn new(kind: TokenKind, span: Span) -> Self {
+        Self {
+            kind,
+            start: u32::try_from(span.start).unwrap_or(u32::MAX),
+            end: u32::try_from(span.end).unwrap_or(u32::MAX),
+        }
+    }
+
     /// Its bytes in the source.
-    pub span: Span,
+    pub fn span(&self) -> Span {
+        self.start as usize..self.end as usize
+    }
 }

@@ -27,43 +27,48 @@ struct Ctx<'f> {
 
 impl Ctx<'_> {
     fn origin(&self, name: &Text<'_>) -> Origin {
-        Origin {
-            file: self.index,
-            span: name.span(),
-        }
+        Origin::new(self.index, name.span())
     }
 }
 
 impl ModelBuilder<'_> {
-    /// Adds one parsed document. A module declared before is replaced, as in the reference.
-    pub(crate) fn add_document(&mut self, file: &Arc<SourceFile>, doc: &ast::Document<'_>) {
+    /// Adds one document: its header, then its definitions one at a time (each syntax tree is
+    /// dropped once its model is built). A module declared before is replaced, as in the
+    /// reference.
+    pub(crate) fn add_document<'a>(
+        &mut self,
+        file: &Arc<SourceFile>,
+        header: &ast::ModuleDecl<'a>,
+        imports: &[ast::Import<'a>],
+        definitions: impl Iterator<Item = Definition<'a>>,
+    ) {
         let index = self.system.files.len();
         self.system.files.push(file.clone());
         let ctx = Ctx { file, index };
-        let name = doc.module.name.text.to_string();
+        let name = header.name.text.to_string();
         if let Some(previous) = self.system.modules.get(&name) {
-            let prev_file = self.system.files[previous.origin.file]
+            let prev_file = self.system.files[previous.origin.file()]
                 .path()
                 .display()
                 .to_string();
             self.diagnostics.push(
-                Diagnostic::warning(file, doc.module.name.span(), format!("module `{name}` is declared again; this declaration replaces the whole earlier one"))
+                Diagnostic::warning(file, header.name.span(), format!("module `{name}` is declared again; this declaration replaces the whole earlier one"))
                     .with_note(format!("the earlier declaration is in {prev_file}; its contents are dropped, as the reference parser drops them")),
             );
         }
         let mut module = Module {
             name: name.clone(),
-            version: doc.module.version.text.to_string(),
+            version: header.version.text.to_string(),
             comment: None,
             tags: Tags::default(),
             imports: NameMap::default(),
             interfaces: NameMap::default(),
             structs: NameMap::default(),
             enums: NameMap::default(),
-            origin: ctx.origin(&doc.module.name),
+            origin: ctx.origin(&header.name),
         };
-        (module.comment, module.tags) = self.meta(&ctx, &doc.module.meta);
-        for import in &doc.imports {
+        (module.comment, module.tags) = self.meta(&ctx, &header.meta);
+        for import in imports {
             let version = import.version.text.to_string();
             if let Some(old) = module.imports.insert(import.name.text.to_string(), version) {
                 self.diagnostics.push(Diagnostic::warning(
@@ -76,8 +81,8 @@ impl ModelBuilder<'_> {
                 ));
             }
         }
-        for definition in &doc.definitions {
-            match definition {
+        for definition in definitions {
+            match &definition {
                 Definition::Interface(decl) => {
                     let value = self.interface(&ctx, decl);
                     self.insert(&ctx, &mut module.interfaces, &decl.name, "interface", value);
@@ -221,6 +226,10 @@ impl ModelBuilder<'_> {
                 }
             }
         }
+        // Growth slack of every member map would otherwise stay for the whole run.
+        interface.properties.shrink_to_fit();
+        interface.operations.shrink_to_fit();
+        interface.signals.shrink_to_fit();
         interface
     }
 
@@ -251,6 +260,7 @@ impl ModelBuilder<'_> {
             };
             self.insert(ctx, &mut fields, &f.name, "field", value);
         }
+        fields.shrink_to_fit();
         Struct {
             name: decl.name.text.to_string(),
             comment,
@@ -293,6 +303,7 @@ impl ModelBuilder<'_> {
                 counter.saturating_add(1)
             };
         }
+        members.shrink_to_fit();
         Enum {
             name: decl.name.text.to_string(),
             is_flag: decl.is_flag,

@@ -20,13 +20,34 @@ pub use lookup::{MemberKind, Symbol};
 /// Hashing is fixed (foldhash), so the model is deterministic and cheap to build.
 pub type NameMap<V> = indexmap::IndexMap<String, V, foldhash::fast::FixedState>;
 
-/// Where a symbol was declared: the index of its file in [`System::files`] and its name's span.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Where a symbol was declared: its file and its name's span (kept small: 12 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Origin {
-    /// Index into [`System::files`].
-    pub file: usize,
+    file: u32,
+    start: u32,
+    end: u32,
+}
+
+impl Origin {
+    /// The origin of the name at `span` in file `file` (an index into [`System::files`]).
+    pub fn new(file: usize, span: Span) -> Self {
+        let small = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        Self {
+            file: small(file),
+            start: small(span.start),
+            end: small(span.end),
+        }
+    }
+
+    /// The index of the file in [`System::files`].
+    pub fn file(&self) -> usize {
+        self.file as usize
+    }
+
     /// The span of the symbol's name.
-    pub span: Span,
+    pub fn span(&self) -> Span {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// Everything parsed: the modules and the annotations of the system itself.
