@@ -9,6 +9,7 @@
 //   peer registry-source <url> <registry-url>   remotes Car on a host that uses a registry
 //   peer registry-client <registry-url>         finds Car through a registry, acquires it dynamically
 //   peer rich-source <url>        remotes Rich (rich.rep: enum class, containers, PODs in lists)
+//   peer rich-replica <url>       acquires Rich statically, prints it, calls and writes it
 #include <QtCore>
 #include <QtRemoteObjects>
 #include <cstdio>
@@ -39,6 +40,20 @@ public:
 };
 
 static QString posText(const Pos &p) { return QStringLiteral("%1,%2").arg(p.x()).arg(p.y()); }
+
+static QString richText(RichReplica *r) {
+    QStringList points, numbers, scores;
+    for (const Point &p : r->points()) points << QStringLiteral("%1,%2").arg(p.x()).arg(p.y());
+    for (int n : r->numbers()) numbers << QString::number(n);
+    for (auto it = r->scores().cbegin(); it != r->scores().cend(); ++it)
+        scores << QStringLiteral("%1:%2").arg(it.key()).arg(it.value());
+    QStringList mixed;
+    for (const QVariant &v : r->mixed()) mixed << QString::fromUtf8(v.typeName()) + QLatin1Char('=') + v.toString();
+    return QStringLiteral("mode=%1 points=%2 numbers=%3 scores=%4 mixed=%5 blob=%6 ratio=%7 names=%8")
+        .arg(int(r->mode())).arg(points.join(QLatin1Char(';')), numbers.join(QLatin1Char(',')),
+             scores.join(QLatin1Char(',')), mixed.join(QLatin1Char(',')),
+             QString::fromLatin1(r->blob().toHex())).arg(r->ratio()).arg(r->names().join(QLatin1Char(',')));
+}
 
 int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
@@ -88,6 +103,29 @@ int main(int argc, char **argv) {
         rich->setNames({QStringLiteral("x"), QStringLiteral("y")});
         QObject::connect(rich, &RichSource::modeChanged, [](RichSource::Mode m) { say(QStringLiteral("mode %1").arg(int(m))); });
         say(QStringLiteral("enableRemoting %1").arg(host->enableRemoting(rich, QStringLiteral("Rich"))));
+        return app.exec();
+    }
+    if (mode == QLatin1String("rich-replica")) {
+        auto *node = new QRemoteObjectNode;
+        node->connectToNode(url);
+        auto *r = node->acquire<RichReplica>(QStringLiteral("Rich"));
+        QObject::connect(r, &QRemoteObjectReplica::stateChanged, [](auto s, auto o) {
+            say(QStringLiteral("state %1 was %2").arg(int(s)).arg(int(o))); });
+        QObject::connect(r, &RichReplica::alarm, [](RichReplica::Mode m, QString t) {
+            say(QStringLiteral("alarm %1 %2").arg(int(m)).arg(t)); });
+        QObject::connect(r, &RichReplica::modeChanged, [](RichReplica::Mode m) { say(QStringLiteral("modeChanged %1").arg(int(m))); });
+        QObject::connect(r, &RichReplica::pointsChanged, [r] { say(QStringLiteral("pointsChanged ") + richText(r)); });
+        QObject::connect(r, &QRemoteObjectReplica::initialized, [r] {
+            say(QStringLiteral("initialized ") + richText(r));
+            auto *t = new QRemoteObjectPendingCallWatcher(r->toggle(RichReplica::Mode::Eco));
+            QObject::connect(t, &QRemoteObjectPendingCallWatcher::finished, [](QRemoteObjectPendingCallWatcher *w) {
+                say(QStringLiteral("toggle -> %1 error=%2").arg(w->returnValue().value<RichReplica::Mode>() == RichReplica::Mode::Sport ? QStringLiteral("Sport") : w->returnValue().toString()).arg(int(w->error()))); });
+            auto *s = new QRemoteObjectPendingCallWatcher(r->sum({10, 20, 12}));
+            QObject::connect(s, &QRemoteObjectPendingCallWatcher::finished, [](QRemoteObjectPendingCallWatcher *w) {
+                say(QStringLiteral("sum -> %1 error=%2").arg(w->returnValue().toInt()).arg(int(w->error()))); });
+            r->setMode(RichReplica::Mode::Off);
+            r->pushPoints({Point(5, 6)});
+        });
         return app.exec();
     }
     if (mode == QLatin1String("registry-source")) {
