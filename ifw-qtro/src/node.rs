@@ -7,6 +7,12 @@
 //! heartbeat Pings, and after a lost link reconnects every retry interval (250 ms by default),
 //! re-acquires and re-syncs everything. Pending calls fail with [`Error::Disconnected`] when the
 //! link drops.
+//!
+//! Decoding needs every user type a value carries. Dynamic replicas learn gadgets and enums from
+//! the InitDynamicPacket, static ones from the definition given to [`Node::acquire`]. Qt 6.4
+//! leaves gadgets that a class only uses inside containers (`QList<Point>`) out of its dynamic
+//! definition; register those in [`NodeOptions::types`]. A packet that cannot be decoded is
+//! skipped with a warning (the framing stays intact); a malformed frame drops the link.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};

@@ -401,3 +401,69 @@ async fn many_clients_at_once() {
         c.expect_closed().await;
     }
 }
+
+/// A host (and a good client of it) shared by the property test's cases.
+struct Shared {
+    runtime: tokio::runtime::Runtime,
+    host: Host,
+    good: tokio::sync::Mutex<Raw>,
+}
+
+fn shared() -> &'static Shared {
+    static SHARED: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (host, good) = runtime.block_on(async {
+            let host = car_host("tcp://127.0.0.1:0").await;
+            let mut good = Raw::connect(host.url()).await;
+            good.open_car().await;
+            (host, good)
+        });
+        Shared {
+            runtime,
+            host,
+            good: tokio::sync::Mutex::new(good),
+        }
+    })
+}
+
+/// Random bytes, or frames with a valid length and packet type around a random body.
+fn hostile_input() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let framed =
+        (1u16..=11, proptest::collection::vec(any::<u8>(), 0..120)).prop_map(|(ty, body)| {
+            let len = u32::try_from(body.len() + 2).unwrap();
+            let mut out = len.to_le_bytes().to_vec();
+            out.extend_from_slice(&ty.to_le_bytes());
+            out.extend_from_slice(&body);
+            out
+        });
+    prop_oneof![proptest::collection::vec(any::<u8>(), 0..300), framed]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// Whatever a client sends, the host hangs up on it cleanly (no panic, no hang) and keeps
+    /// serving the good client.
+    #[test]
+    fn hostile_input_never_hurts_the_host(bytes in hostile_input()) {
+        let s = shared();
+        s.runtime.block_on(async {
+            let mut stream = connect(s.host.url()).await.unwrap();
+            stream.write_all(&bytes).await.unwrap();
+            stream.shutdown().await.unwrap();
+            let raw = Raw {
+                frames: Framed::new(stream, FrameCodec::new()),
+                types: TypeRegistry::new(),
+            };
+            raw.expect_closed().await;
+            let mut good = s.good.lock().await;
+            assert_eq!(good.add(1, 40, 2).await, Value::Int(42));
+        });
+    }
+}
