@@ -8,7 +8,7 @@ use crate::annotations::{self, merge};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::error::Error;
 use crate::idl::{lexer, parser};
-use crate::model::{ModelBuilder, Module, OwnedSymbol, System, TypeKind, TypeRef};
+use crate::model::{Interner, ModelBuilder, Module, OwnedSymbol, System, TypeKind, TypeRef};
 use crate::source::SourceFile;
 
 /// Options for reading QFace files: import search paths and extra annotation files.
@@ -148,6 +148,7 @@ impl Frontend {
 #[derive(Default)]
 struct Run {
     system: System,
+    interner: Interner,
     diagnostics: Diagnostics,
     inputs: Vec<PathBuf>,
 }
@@ -227,7 +228,7 @@ fn parse_document(run: &mut Run, file: &Arc<SourceFile>) {
         ModelBuilder {
             system: &mut run.system,
             diagnostics: &mut run.diagnostics,
-            tag_cache: Default::default(),
+            interner: &mut run.interner,
         }
         .add_document(
             file,

@@ -246,7 +246,10 @@ fn a_module_declared_in_two_files_is_replaced_with_a_warning() {
     std::fs::write(&two, "module m 1.0\ninterface Second {}").expect("write");
     let parsed = Frontend::new().parse_files(&[&one, &two]).expect("parses");
     let m = &parsed.system.modules["m"];
-    assert_eq!(m.interfaces.keys().collect::<Vec<_>>(), ["Second"]);
+    assert_eq!(
+        m.interfaces.keys().map(|k| &**k).collect::<Vec<_>>(),
+        ["Second"]
+    );
     assert!(
         parsed
             .diagnostics

@@ -1,7 +1,6 @@
 //! From syntax trees to the model: names, numbering, default values, inline annotations and the
 //! warnings about repeated names.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use indexmap::map::Entry;
@@ -15,8 +14,26 @@ use crate::idl::ast::{self, Definition, Member, Meta, Text, TypeExpr};
 pub(crate) struct ModelBuilder<'s> {
     pub(crate) system: &'s mut System,
     pub(crate) diagnostics: &'s mut Diagnostics,
-    /// Annotation texts already read, so that repeated ones are parsed and stored once.
-    pub(crate) tag_cache: foldhash::HashMap<String, Tags>,
+    pub(crate) interner: &'s mut Interner,
+}
+
+/// What a run has read before: names (each kept once) and annotation texts (each parsed once).
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    names: foldhash::HashSet<Name>,
+    tags: foldhash::HashMap<String, Tags>,
+}
+
+impl Interner {
+    /// The shared copy of `text`.
+    pub(crate) fn name(&mut self, text: &str) -> Name {
+        if let Some(name) = self.names.get(text) {
+            return name.clone();
+        }
+        let name: Name = Arc::from(text);
+        self.names.insert(name.clone());
+        name
+    }
 }
 
 /// The file being added.
@@ -45,8 +62,8 @@ impl ModelBuilder<'_> {
         let index = self.system.files.len();
         self.system.files.push(file.clone());
         let ctx = Ctx { file, index };
-        let name = header.name.text.to_string();
-        if let Some(previous) = self.system.modules.get(&name) {
+        let name = self.interner.name(header.name.text);
+        if let Some(previous) = self.system.modules.get(&*name) {
             let prev_file = self.system.files[previous.origin.file()]
                 .path()
                 .display()
@@ -70,7 +87,8 @@ impl ModelBuilder<'_> {
         (module.comment, module.tags) = self.meta(&ctx, &header.meta);
         for import in imports {
             let version = import.version.text.to_string();
-            if let Some(old) = module.imports.insert(import.name.text.to_string(), version) {
+            let imported = self.interner.name(import.name.text);
+            if let Some(old) = module.imports.insert(imported, version) {
                 self.diagnostics.push(Diagnostic::warning(
                     file,
                     import.name.span(),
@@ -111,7 +129,7 @@ impl ModelBuilder<'_> {
         what: &str,
         value: T,
     ) {
-        match map.entry(name.text.to_string()) {
+        match map.entry(self.interner.name(name.text)) {
             Entry::Occupied(mut slot) => {
                 self.diagnostics.push(
                     Diagnostic::warning(ctx.file, name.span(), format!("{what} `{}` is declared twice", name.text))
@@ -144,12 +162,12 @@ impl ModelBuilder<'_> {
                 .join("\n");
             &joined
         };
-        if let Some(tags) = self.tag_cache.get(text) {
+        if let Some(tags) = self.interner.tags.get(text) {
             return (comment, tags.clone());
         }
         match parse_tag_text(text) {
             Ok(tags) => {
-                self.tag_cache.insert(text.to_string(), tags.clone());
+                self.interner.tags.insert(text.to_string(), tags.clone());
                 (comment, tags)
             }
             Err(e) => {
@@ -175,7 +193,7 @@ impl ModelBuilder<'_> {
     fn interface(&mut self, ctx: &Ctx<'_>, decl: &ast::InterfaceDecl<'_>) -> Interface {
         let (comment, tags) = self.meta(ctx, &decl.meta);
         let mut interface = Interface {
-            name: decl.name.text.to_string(),
+            name: self.interner.name(decl.name.text),
             comment,
             tags,
             extends: decl.extends.map(|e| e.text.to_string()),
@@ -189,8 +207,8 @@ impl ModelBuilder<'_> {
                 Member::Property(p) => {
                     let (comment, tags) = self.meta(ctx, &p.meta);
                     let value = Property {
-                        name: p.name.text.to_string(),
-                        ty: type_ref(&p.ty),
+                        name: self.interner.name(p.name.text),
+                        ty: self.type_ref(&p.ty),
                         readonly: p.modifier == Some(ast::Modifier::Readonly),
                         is_const: p.modifier == Some(ast::Modifier::Const),
                         value: p.value.map(|v| decode_default(v.text)),
@@ -203,8 +221,11 @@ impl ModelBuilder<'_> {
                 Member::Operation(o) => {
                     let (comment, tags) = self.meta(ctx, &o.meta);
                     let value = Operation {
-                        name: o.name.text.to_string(),
-                        ty: o.ty.as_ref().map_or_else(void, type_ref),
+                        name: self.interner.name(o.name.text),
+                        ty: match &o.ty {
+                            Some(ty) => self.type_ref(ty),
+                            None => self.simple_type("void", TypeKind::Void),
+                        },
                         is_const: o.is_const,
                         parameters: self.parameters(ctx, &o.params),
                         comment,
@@ -216,7 +237,7 @@ impl ModelBuilder<'_> {
                 Member::Signal(s) => {
                     let (comment, tags) = self.meta(ctx, &s.meta);
                     let value = Signal {
-                        name: s.name.text.to_string(),
+                        name: self.interner.name(s.name.text),
                         parameters: self.parameters(ctx, &s.params),
                         comment,
                         tags,
@@ -237,8 +258,8 @@ impl ModelBuilder<'_> {
         let mut map = NameMap::default();
         for p in params {
             let value = Parameter {
-                name: p.name.text.to_string(),
-                ty: type_ref(&p.ty),
+                name: self.interner.name(p.name.text),
+                ty: self.type_ref(&p.ty),
             };
             self.insert(ctx, &mut map, &p.name, "parameter", value);
         }
@@ -251,8 +272,8 @@ impl ModelBuilder<'_> {
         for f in &decl.fields {
             let (comment, tags) = self.meta(ctx, &f.meta);
             let value = Field {
-                name: f.name.text.to_string(),
-                ty: type_ref(&f.ty),
+                name: self.interner.name(f.name.text),
+                ty: self.type_ref(&f.ty),
                 value: f.value.map(|v| decode_default(v.text)),
                 comment,
                 tags,
@@ -262,11 +283,35 @@ impl ModelBuilder<'_> {
         }
         fields.shrink_to_fit();
         Struct {
-            name: decl.name.text.to_string(),
+            name: self.interner.name(decl.name.text),
             comment,
             tags,
             fields,
             origin: ctx.origin(&decl.name),
+        }
+    }
+
+    /// A type as written, turned into a [`TypeRef`] (names interned).
+    fn type_ref(&mut self, ty: &TypeExpr<'_>) -> TypeRef {
+        let (name, kind, nested) = match ty {
+            TypeExpr::Primitive(t) => (t.text, TypeKind::Primitive, None),
+            TypeExpr::Complex(t) => (t.text, TypeKind::Complex, None),
+            TypeExpr::List(n) => ("list", TypeKind::List, Some(n)),
+            TypeExpr::Map(n) => ("map", TypeKind::Map, Some(n)),
+            TypeExpr::Model(n) => ("model", TypeKind::Model, Some(n)),
+        };
+        TypeRef {
+            name: self.interner.name(name),
+            kind,
+            nested: nested.map(|n| Box::new(self.type_ref(n))),
+        }
+    }
+
+    fn simple_type(&mut self, name: &str, kind: TypeKind) -> TypeRef {
+        TypeRef {
+            name: self.interner.name(name),
+            kind,
+            nested: None,
         }
     }
 
@@ -290,7 +335,7 @@ impl ModelBuilder<'_> {
                 None => counter,
             };
             let member = EnumMember {
-                name: m.name.text.to_string(),
+                name: self.interner.name(m.name.text),
                 value,
                 comment,
                 tags,
@@ -305,56 +350,13 @@ impl ModelBuilder<'_> {
         }
         members.shrink_to_fit();
         Enum {
-            name: decl.name.text.to_string(),
+            name: self.interner.name(decl.name.text),
             is_flag: decl.is_flag,
             comment,
             tags,
             members,
             origin: ctx.origin(&decl.name),
         }
-    }
-}
-
-fn void() -> TypeRef {
-    TypeRef {
-        name: Cow::Borrowed("void"),
-        kind: TypeKind::Void,
-        nested: None,
-    }
-}
-
-/// A type as written, turned into a [`TypeRef`].
-pub(crate) fn type_ref(ty: &TypeExpr<'_>) -> TypeRef {
-    let container = |name: &'static str, kind, nested: &TypeExpr<'_>| TypeRef {
-        name: Cow::Borrowed(name),
-        kind,
-        nested: Some(Box::new(type_ref(nested))),
-    };
-    match ty {
-        TypeExpr::Primitive(t) => TypeRef {
-            name: Cow::Borrowed(primitive_name(t.text)),
-            kind: TypeKind::Primitive,
-            nested: None,
-        },
-        TypeExpr::Complex(t) => TypeRef {
-            name: Cow::Owned(t.text.to_string()),
-            kind: TypeKind::Complex,
-            nested: None,
-        },
-        TypeExpr::List(n) => container("list", TypeKind::List, n),
-        TypeExpr::Map(n) => container("map", TypeKind::Map, n),
-        TypeExpr::Model(n) => container("model", TypeKind::Model, n),
-    }
-}
-
-/// The static name of a primitive type (the lexer only makes these five).
-fn primitive_name(text: &str) -> &'static str {
-    match text {
-        "bool" => "bool",
-        "int" => "int",
-        "real" => "real",
-        "string" => "string",
-        _ => "var",
     }
 }
 

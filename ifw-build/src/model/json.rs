@@ -15,7 +15,7 @@ fn module(system: &System, m: &Module) -> Value {
     let ty = |t: &TypeRef| type_ref(system, m, t);
     let params = |ps: &NameMap<Parameter>| -> Vec<Value> {
         ps.values()
-            .map(|p| json!({ "name": p.name, "type": ty(&p.ty) }))
+            .map(|p| json!({ "name": &*p.name, "type": ty(&p.ty) }))
             .collect()
     };
     let interfaces: Vec<Value> = m
@@ -109,7 +109,7 @@ fn module(system: &System, m: &Module) -> Value {
     let imports: Vec<Value> = m
         .imports
         .iter()
-        .map(|(name, version)| json!({ "name": name, "version": version }))
+        .map(|(name, version)| json!({ "name": &**name, "version": version }))
         .collect();
     let mut o = base(&m.name, &m.comment, &m.tags);
     o.insert("version".into(), m.version.clone().into());

@@ -64,7 +64,7 @@ impl System {
         name: &str,
         fragment: Option<&str>,
     ) -> Result<Symbol<'a>, String> {
-        let m = module.name.as_str();
+        let m: &str = &module.name;
         let missing = |parent: &str, f: &str| format!("`{parent}` has no member `{f}`");
         if let Some((key, i)) = module.interfaces.get_key_value(name) {
             let Some(f) = fragment else {
@@ -148,32 +148,74 @@ impl System {
     pub(crate) fn tags_mut(&mut self, symbol: &OwnedSymbol) -> Option<&mut Tags> {
         match symbol {
             OwnedSymbol::System => Some(&mut self.tags),
-            OwnedSymbol::Module(m) => self.modules.get_mut(m).map(|m| &mut m.tags),
-            OwnedSymbol::Interface(m, n) => {
-                Some(&mut self.modules.get_mut(m)?.interfaces.get_mut(n)?.tags)
-            }
-            OwnedSymbol::Struct(m, n) => {
-                Some(&mut self.modules.get_mut(m)?.structs.get_mut(n)?.tags)
-            }
-            OwnedSymbol::Enum(m, n) => Some(&mut self.modules.get_mut(m)?.enums.get_mut(n)?.tags),
+            OwnedSymbol::Module(m) => self.modules.get_mut(m.as_str()).map(|m| &mut m.tags),
+            OwnedSymbol::Interface(m, n) => Some(
+                &mut self
+                    .modules
+                    .get_mut(m.as_str())?
+                    .interfaces
+                    .get_mut(n.as_str())?
+                    .tags,
+            ),
+            OwnedSymbol::Struct(m, n) => Some(
+                &mut self
+                    .modules
+                    .get_mut(m.as_str())?
+                    .structs
+                    .get_mut(n.as_str())?
+                    .tags,
+            ),
+            OwnedSymbol::Enum(m, n) => Some(
+                &mut self
+                    .modules
+                    .get_mut(m.as_str())?
+                    .enums
+                    .get_mut(n.as_str())?
+                    .tags,
+            ),
             OwnedSymbol::Member(m, p, kind, n) => {
-                let module = self.modules.get_mut(m)?;
+                let module = self.modules.get_mut(m.as_str())?;
                 match kind {
-                    MemberKind::Property => {
-                        Some(&mut module.interfaces.get_mut(p)?.properties.get_mut(n)?.tags)
-                    }
-                    MemberKind::Operation => {
-                        Some(&mut module.interfaces.get_mut(p)?.operations.get_mut(n)?.tags)
-                    }
-                    MemberKind::Signal => {
-                        Some(&mut module.interfaces.get_mut(p)?.signals.get_mut(n)?.tags)
-                    }
-                    MemberKind::Field => {
-                        Some(&mut module.structs.get_mut(p)?.fields.get_mut(n)?.tags)
-                    }
-                    MemberKind::EnumMember => {
-                        Some(&mut module.enums.get_mut(p)?.members.get_mut(n)?.tags)
-                    }
+                    MemberKind::Property => Some(
+                        &mut module
+                            .interfaces
+                            .get_mut(p.as_str())?
+                            .properties
+                            .get_mut(n.as_str())?
+                            .tags,
+                    ),
+                    MemberKind::Operation => Some(
+                        &mut module
+                            .interfaces
+                            .get_mut(p.as_str())?
+                            .operations
+                            .get_mut(n.as_str())?
+                            .tags,
+                    ),
+                    MemberKind::Signal => Some(
+                        &mut module
+                            .interfaces
+                            .get_mut(p.as_str())?
+                            .signals
+                            .get_mut(n.as_str())?
+                            .tags,
+                    ),
+                    MemberKind::Field => Some(
+                        &mut module
+                            .structs
+                            .get_mut(p.as_str())?
+                            .fields
+                            .get_mut(n.as_str())?
+                            .tags,
+                    ),
+                    MemberKind::EnumMember => Some(
+                        &mut module
+                            .enums
+                            .get_mut(p.as_str())?
+                            .members
+                            .get_mut(n.as_str())?
+                            .tags,
+                    ),
                 }
             }
         }

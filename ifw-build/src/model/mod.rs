@@ -7,18 +7,21 @@ mod build;
 pub mod json;
 mod lookup;
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 pub use crate::annotations::Tags;
 use crate::source::{SourceFile, Span};
-pub(crate) use build::ModelBuilder;
+pub(crate) use build::{Interner, ModelBuilder};
 pub(crate) use lookup::OwnedSymbol;
 pub use lookup::{MemberKind, Symbol};
 
 /// An insertion-ordered map from names to symbols (a repeated name keeps its first position).
 /// Hashing is fixed (foldhash), so the model is deterministic and cheap to build.
-pub type NameMap<V> = indexmap::IndexMap<String, V, foldhash::fast::FixedState>;
+pub type NameMap<V> = indexmap::IndexMap<Name, V, foldhash::fast::FixedState>;
+
+/// A name in the model. Names are interned per run: every use of the same name (a property
+/// called `id` in fifty interfaces, the map key and the symbol's own `name`) shares one string.
+pub type Name = Arc<str>;
 
 /// Where a symbol was declared: its file and its name's span (kept small: 12 bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -65,7 +68,7 @@ pub struct System {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Module {
     /// The dotted name.
-    pub name: String,
+    pub name: Name,
     /// The version text, `1.0`.
     pub version: String,
     /// The raw doc comment.
@@ -100,7 +103,7 @@ impl Module {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Interface {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// The raw doc comment.
     pub comment: Option<String>,
     /// Annotations.
@@ -121,7 +124,7 @@ pub struct Interface {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Property {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// The type.
     pub ty: TypeRef,
     /// Declared `readonly`.
@@ -142,7 +145,7 @@ pub struct Property {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// The return type ([`TypeKind::Void`] for `void`).
     pub ty: TypeRef,
     /// Declared `const`.
@@ -161,7 +164,7 @@ pub struct Operation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signal {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// Parameters by name.
     pub parameters: NameMap<Parameter>,
     /// The raw doc comment.
@@ -176,7 +179,7 @@ pub struct Signal {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// The type.
     pub ty: TypeRef,
 }
@@ -185,7 +188,7 @@ pub struct Parameter {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// The raw doc comment.
     pub comment: Option<String>,
     /// Annotations.
@@ -200,7 +203,7 @@ pub struct Struct {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// The type.
     pub ty: TypeRef,
     /// The default value, decoded.
@@ -217,7 +220,7 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enum {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// Declared with `flag`.
     pub is_flag: bool,
     /// The raw doc comment.
@@ -234,7 +237,7 @@ pub struct Enum {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnumMember {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// The value, numbered as the reference numbers it.
     pub value: i128,
     /// The raw doc comment.
@@ -266,7 +269,7 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeRef {
     /// The primitive name, the complex name verbatim, or `list`/`map`/`model`/`void`.
-    pub name: Cow<'static, str>,
+    pub name: Name,
     /// The kind.
     pub kind: TypeKind,
     /// The element type of a container.
