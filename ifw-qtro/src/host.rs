@@ -60,7 +60,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
-use crate::codec::TypeRegistry;
+use crate::codec::{TypeRegistry, Value};
 use crate::error::{Error, Result};
 use crate::frame::{DEFAULT_MAX_FRAME_LENGTH, FrameCodec};
 use crate::link::{lock, write_loop};
@@ -406,9 +406,15 @@ where
     let writer =
         tokio::spawn(write_loop(FramedWrite::new(wr, codec), rx, cancel.clone()).in_current_span());
     lock(&shared.connections).insert(id, tx.clone());
-    // A fresh queue has room for these two.
-    let _ = tx.try_send(Packet::handshake());
-    let _ = tx.try_send(Packet::ObjectList(shared.object_list()));
+    // The writer drains the queue, so these never wait long.
+    let greeted = tx.send(Packet::handshake()).await.is_ok()
+        && tx
+            .send(Packet::ObjectList(shared.object_list()))
+            .await
+            .is_ok();
+    if !greeted {
+        tracing::debug!("connection closed before the greeting was queued");
+    }
 
     let (calls, calls_rx) = mpsc::channel(64);
     let dispatcher = tokio::spawn(
@@ -552,14 +558,14 @@ async fn dispatch(shared: &Shared, invoke: Invoke) -> Option<Packet> {
     } = invoke;
     let Some(source) = shared.source(&name) else {
         tracing::warn!(name, "Invoke for an object this host does not remote");
-        return reply(name, serial_id, crate::Value::Invalid);
+        return reply(name, serial_id, Value::Invalid);
     };
     match call {
         Call::InvokeMetaMethod => match source.handle_call(index, args).await {
             Some(value) => reply(name, serial_id, value),
             None => {
                 tracing::warn!(name, index, "Invoke of an unknown method index");
-                reply(name, serial_id, crate::Value::Invalid)
+                reply(name, serial_id, Value::Invalid)
             }
         },
         Call::WriteProperty => {
@@ -575,7 +581,7 @@ async fn dispatch(shared: &Shared, invoke: Invoke) -> Option<Packet> {
     }
 }
 
-fn reply(name: String, serial_id: i32, value: crate::Value) -> Option<Packet> {
+fn reply(name: String, serial_id: i32, value: Value) -> Option<Packet> {
     (serial_id >= 0).then_some(Packet::InvokeReply {
         name,
         acked_serial_id: serial_id,

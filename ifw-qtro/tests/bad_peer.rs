@@ -233,7 +233,7 @@ async fn a_consumer_that_stops_reading_is_closed_the_others_get_everything() {
     let host = Host::listen_with(
         &format!("local:{}", car::unique("stalled")),
         HostOptions::default()
-            .queue_capacity(4)
+            .queue_capacity(1)
             .send_timeout(std::time::Duration::from_millis(200)),
     )
     .await
