@@ -287,6 +287,7 @@ impl Drop for Node {
 /// Connects, runs a session, and reconnects until cancelled.
 async fn link_loop(shared: Arc<Shared>, cancel: CancellationToken) {
     let mut failures = 0u32;
+    let mut last_reason = String::new();
     loop {
         let attempt = tokio::select! {
             () = cancel.cancelled() => break,
@@ -299,8 +300,18 @@ async fn link_loop(shared: Arc<Shared>, cancel: CancellationToken) {
                 let end = run_session(&shared, stream, &cancel).instrument(span).await;
                 match end {
                     End::Cancelled => tracing::debug!("disconnected by the node"),
-                    End::PeerClosed => tracing::info!("the host closed the connection"),
-                    End::Failed(reason) => tracing::warn!(reason, "connection dropped"),
+                    End::PeerClosed => {
+                        tracing::info!("the host closed the connection");
+                        last_reason.clear();
+                    }
+                    // A host that keeps failing the same way is reported once.
+                    End::Failed(reason) if reason == last_reason => {
+                        tracing::debug!(reason, "connection dropped again");
+                    }
+                    End::Failed(reason) => {
+                        tracing::warn!(reason, "connection dropped");
+                        last_reason = reason;
+                    }
                 }
                 for r in shared.live_replicas() {
                     r.lost();
