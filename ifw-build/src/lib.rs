@@ -8,8 +8,8 @@
 //! let parsed = ifw_build::Frontend::new()
 //!     .parse_str("climate.qface", "module climate 1.0\ninterface Climate { int temperature }")?;
 //! let climate = &parsed.system.modules["climate"];
-//! assert_eq!(climate.name, "climate");
-//! assert_eq!(climate.interfaces[0].properties[0].name, "temperature");
+//! assert_eq!(&*climate.name, "climate");
+//! assert_eq!(&*climate.interfaces[0].properties[0].name, "temperature");
 //! # Ok::<(), ifw_build::Error>(())
 //! ```
 

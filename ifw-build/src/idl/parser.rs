@@ -105,7 +105,7 @@ impl<'a> Parser<'a> {
                     let started = len - self.rest.toks.len();
                     let at = error_index(len, &e);
                     self.errors.push(syntax_error(self.rest, e));
-                    self.rest = recover(self.all, at.max(started + 1));
+                    self.rest = recover_definition(self.all, started, at);
                 }
             }
         }
@@ -733,6 +733,44 @@ fn kind_from_index(index: u8) -> Option<TokenKind> {
         Comma, Lt, Gt, Str, TagLine, IntConst, HexConst, Ident, Version, DocComment,
     ];
     ALL.get(usize::from(index)).copied()
+}
+
+/// Where to go on after an error at token `at` in the definition that starts at token `started`:
+/// right after that definition's closing `}` (and a `;` after it) when the error lies within its
+/// braces, else at the next definition.
+fn recover_definition(input: Tokens<'_>, started: usize, at: usize) -> Tokens<'_> {
+    let all = input.toks;
+    let mut depth = 0usize;
+    let mut close = None;
+    for (i, t) in all.iter().enumerate().skip(started) {
+        match t.kind {
+            TokenKind::LBrace => depth += 1,
+            TokenKind::RBrace if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(i);
+                    break;
+                }
+            }
+            // No body holds these keywords: a missing `}` ends at the next definition.
+            TokenKind::Interface | TokenKind::Struct | TokenKind::Enum | TokenKind::Flag
+                if i > started && depth > 0 =>
+            {
+                break;
+            }
+            _ => {}
+        }
+    }
+    match close {
+        Some(close) if close >= at => {
+            let mut next = close + 1;
+            if all.get(next).is_some_and(|t| t.kind == TokenKind::Semi) {
+                next += 1;
+            }
+            input.take_from(next)
+        }
+        _ => recover(input, at.max(started + 1)),
+    }
 }
 
 /// Where to go on after an error: the first `interface`, `struct`, `enum` or `flag` at or after
