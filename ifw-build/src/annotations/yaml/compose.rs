@@ -1,4 +1,4 @@
-//! Composer and resolver: PyYAML's composer.
+//! Composer and resolver: PyYAML's composer (one document, anchors and aliases, node tags).
 
 use std::collections::HashMap;
 

@@ -1,4 +1,5 @@
-//! Constructor.
+//! Constructor: PyYAML's `SafeConstructor` (`yaml/constructor.py`) over the composed nodes:
+//! merge keys, `!!set`, `!!omap`, `!!pairs`, Python dict keys.
 
 use std::collections::HashSet;
 

@@ -1,11 +1,10 @@
-//! Events (saphyr-parser).
+//! Events (saphyr-parser): saphyr's events, owned, with spans in input characters; where saphyr
+//! (YAML 1.2) rejects or splits differently what libyaml accepts, value-preserving text patches
+//! and another parse.
 
 use std::collections::HashMap;
 
-use saphyr_parser::Event;
-use saphyr_parser::Parser;
-use saphyr_parser::ScalarStyle;
-use saphyr_parser::ScanError;
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use super::lint::{
     check_anchor_name, flow_parents, is_blank_or_break, is_flow_indicator, read_properties,

@@ -1,4 +1,5 @@
-//! libyaml compatibility checks.
+//! libyaml compatibility checks: where saphyr accepts text that libyaml rejects, find the first
+//! place libyaml would stop.
 
 use std::collections::HashMap;
 

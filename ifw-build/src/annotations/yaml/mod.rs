@@ -14,6 +14,10 @@
 //!    the YAML 1.1 implicit resolvers of `yaml/resolver.py`.
 //! 5. `Constructor`: `SafeConstructor` of `yaml/constructor.py`: merge keys, `!!set`,
 //!    `!!omap`, `!!binary`, timestamps, Python `int()`/`float()` semantics, Python dict keys.
+//!
+//! One module per stage: `source` (1), `events` (2), `lint` (3), `compose` and `resolve` (4),
+//! `construct` with `scalars` and `timestamp` (5); `value` holds the types built and `json`
+//! their JSON form.
 
 mod compose;
 mod construct;

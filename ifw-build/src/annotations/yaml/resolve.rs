@@ -1,4 +1,5 @@
-//! Composer and resolver: the YAML 1.1 tags and PyYAML's implicit resolvers.
+//! Composer and resolver: the YAML 1.1 tag names and PyYAML's implicit resolvers
+//! (`yaml/resolver.py`), their regexps written as functions.
 
 use super::timestamp::Timestamp;
 

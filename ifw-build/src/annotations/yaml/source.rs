@@ -1,4 +1,5 @@
-//! Source text and positions.
+//! Source text and positions: the input as characters, 0-based line and column for errors,
+//! and libyaml's reader check for printable characters.
 
 use super::value::YamlError;
 

@@ -1,6 +1,7 @@
 //! Tests of the whole loader against PyYAML's results.
 
 use super::*;
+
 /// Expected result: the oracle's JSON text, or an error with PyYAML's 0-based
 /// `problem_mark` (line, column) when it has one.
 type Expected = Result<&'static str, Option<(usize, usize)>>;

@@ -1,4 +1,4 @@
-//! Timestamps.
+//! Timestamps: PyYAML's timestamp regexps, and the value as Python's `isoformat()` prints it.
 
 use std::fmt::Write as _;
 
