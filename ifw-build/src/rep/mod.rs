@@ -29,6 +29,7 @@
 //! # Ok::<(), ifw_build::rep::RepError>(())
 //! ```
 
+mod emit;
 mod error;
 mod layout;
 mod lex;
@@ -37,6 +38,7 @@ mod parse;
 mod schema;
 mod signature;
 
+pub use emit::{emit_interface, rep_file_name};
 pub use error::{RepError, RepErrorKind};
 pub use layout::{
     ApiSignature, Layout, LayoutMethod, LayoutProperty, LayoutSignal, SignaturePart, layout,

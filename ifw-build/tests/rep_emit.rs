@@ -1,0 +1,215 @@
+//! `.rep` emission against Qt Interface Framework's own generator: for each of the 61 corpus files
+//! Qt's generator accepts, the `.rep` of every interface equals its golden
+//! (`<corpus>/goldens/ifcodegen/`), comment and blank lines aside and with the struct `#include`
+//! lines compared as a set (Qt's order is random); and the repc signature of what ifw emits equals
+//! Debian repc 6.4.2's (`signatures.tsv`).
+//!
+//! Run: `cargo test -p ifw-build --features conformance --test rep_emit -- ../shared/corpus`
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use ifw_build::Frontend;
+use ifw_build::rep::{emit_interface, parse, rep_file_name, signature};
+
+fn main() -> ExitCode {
+    let corpus = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("IFW_CORPUS").map(PathBuf::from));
+    let Some(corpus) = corpus else {
+        eprintln!(
+            "rep emit: no corpus given: pass the path of shared/corpus as an argument or in IFW_CORPUS"
+        );
+        return ExitCode::FAILURE;
+    };
+    let goldens = corpus.join("goldens/ifcodegen");
+    let signatures = read_signatures(&goldens.join("signatures.tsv"));
+    if signatures.is_empty() {
+        eprintln!("rep emit: no signatures under {}", goldens.display());
+        return ExitCode::FAILURE;
+    }
+    let mut golden_dirs = Vec::new();
+    collect_dirs(&goldens, &goldens, &mut golden_dirs);
+    golden_dirs.sort();
+    let (mut passed, mut failed) = (0, 0);
+    for rel in &golden_dirs {
+        match check(&corpus, &goldens, rel, &signatures) {
+            Ok(n) => {
+                passed += 1;
+                println!("ok    {} ({n} interfaces)", rel.display());
+            }
+            Err(why) => {
+                failed += 1;
+                println!(
+                    "FAIL  {}\n      {}",
+                    rel.display(),
+                    why.replace('\n', "\n      ")
+                );
+            }
+        }
+    }
+    println!("rep emit: {passed} passed, {failed} failed");
+    if failed == 0 && passed == 61 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Folders holding a `*_simulation_data.json` (one per accepted corpus file), relative to `root`.
+fn collect_dirs(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_dirs(root, &path, out);
+        } else if path.to_string_lossy().ends_with("_simulation_data.json")
+            && let Ok(rel) = dir.strip_prefix(root)
+        {
+            out.push(rel.to_path_buf());
+        }
+    }
+}
+
+fn read_signatures(path: &Path) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            let rep = cols.next()?;
+            let _class = cols.next()?;
+            Some((rep.to_string(), cols.next()?.to_string()))
+        })
+        .collect()
+}
+
+/// The import paths the goldens were made with (goldens/ifcodegen/README.md).
+fn import_path(rel: &str) -> Option<&'static str> {
+    Some(match rel {
+        r if r.ends_with("core/ifcodegen/include-test")
+            || r.ends_with("core/ivigenerator/include-test") =>
+        {
+            "qface imports"
+        }
+        r if r.ends_with("test/Phone/Phone") => "../AddressBook",
+        r if r.ends_with("tests/Phone/dependent/Phone") => "../dependency",
+        r if r.ends_with("ModuleImport/interface/mainmodule") => "anothermodule.qface",
+        r if r.ends_with("combined/interface/combined") => "other.qface",
+        _ => return None,
+    })
+}
+
+fn check(
+    corpus: &Path,
+    goldens: &Path,
+    rel: &Path,
+    signatures: &BTreeMap<String, String>,
+) -> Result<usize, String> {
+    let qface = corpus
+        .join("qface")
+        .join(format!("{}.qface", rel.display()));
+    let mut frontend = Frontend::new();
+    if let Some(import) = import_path(&rel.to_string_lossy()) {
+        frontend = frontend.import_path(qface.parent().unwrap_or(Path::new(".")).join(import));
+    }
+    let golden_count = std::fs::read_dir(goldens.join(rel))
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rep"))
+        .count();
+    let parsed = match frontend.parse_files(&[&qface]) {
+        Ok(parsed) => parsed,
+        // Qt's generator made no interface of it because qface silently dropped them; ifw
+        // rejects such a file (see the front end's conformance check).
+        Err(_) if golden_count == 0 => return Ok(0),
+        Err(e) => return Err(format!("does not parse:\n{e}")),
+    };
+    let file = parsed.system.files.first().cloned().ok_or("no file")?;
+    let module = parsed.system.modules.values().find(|m| {
+        parsed
+            .system
+            .files
+            .get(m.origin.file())
+            .is_some_and(|f| std::sync::Arc::ptr_eq(f, &file))
+    });
+    let Some(module) = module else { return Ok(0) };
+    let expected_reps: Vec<PathBuf> = std::fs::read_dir(goldens.join(rel))
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rep"))
+        .collect();
+    if expected_reps.len() != module.interfaces.len() {
+        return Err(format!(
+            "{} golden .rep files, {} interfaces",
+            expected_reps.len(),
+            module.interfaces.len()
+        ));
+    }
+    let source = qface
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for interface in module.interfaces.values() {
+        let text =
+            emit_interface(&parsed.system, module, interface, &source).map_err(|d| d.render())?;
+        let name = rep_file_name(interface);
+        let golden_path = goldens.join(rel).join(&name);
+        let golden = std::fs::read_to_string(&golden_path)
+            .map_err(|e| format!("{}: {e}", golden_path.display()))?;
+        let (ours, theirs) = (normalize(&text), normalize(&golden));
+        if ours != theirs {
+            return Err(format!(
+                "{name} differs:\n--- ifw\n{}\n--- Qt\n{}",
+                ours.join("\n"),
+                theirs.join("\n")
+            ));
+        }
+        let file = parse(&text).map_err(|e| format!("{name}: ifw's .rep does not parse: {e}"))?;
+        let class = file.class(&interface.name).ok_or("class missing")?;
+        let key = format!("{}/{name}", rel.display());
+        let expected = signatures
+            .get(&key)
+            .ok_or_else(|| format!("no signature row for {key}"))?;
+        let actual = signature(class, &file);
+        if &actual != expected {
+            return Err(format!("{name}: signature {actual}, repc says {expected}"));
+        }
+    }
+    Ok(module.interfaces.len())
+}
+
+/// The lines that matter: no comments, no blank lines, trailing spaces kept; the struct includes
+/// (every `#include` after the first) sorted.
+fn normalize(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with("//"))
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut includes: Vec<String> = Vec::new();
+    let mut seen_first = false;
+    for line in lines {
+        if line.starts_with("#include") {
+            if seen_first {
+                includes.push(line.to_string());
+            } else {
+                seen_first = true;
+                out.push(line.to_string());
+            }
+            continue;
+        }
+        if !includes.is_empty() {
+            includes.sort();
+            out.append(&mut includes);
+        }
+        out.push(line.to_string());
+    }
+    out
+}
