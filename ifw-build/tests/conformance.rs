@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ifw_build::{Error, Frontend};
+
+mod support;
 use serde_json::Value;
 
 const DIAGNOSTIC_KEYS: [&str; 4] = [
@@ -24,15 +26,7 @@ const DIAGNOSTIC_KEYS: [&str; 4] = [
 ];
 
 fn main() -> ExitCode {
-    let corpus = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("IFW_CORPUS").map(PathBuf::from));
-    let Some(corpus) = corpus else {
-        eprintln!(
-            "conformance: no corpus given: pass the path of shared/corpus as an argument or in IFW_CORPUS"
-        );
+    let Some(corpus) = support::corpus_dir("conformance") else {
         return ExitCode::FAILURE;
     };
     let mut files = Vec::new();
@@ -44,25 +38,13 @@ fn main() -> ExitCode {
         eprintln!("conformance: no .qface files under {}", corpus.display());
         return ExitCode::FAILURE;
     }
-    let (mut passed, mut failed) = (0, 0);
-    for file in &files {
-        let rel = file.strip_prefix(&corpus).unwrap_or(file);
-        match check(&corpus, rel, file) {
-            Ok(outcome) => {
-                passed += 1;
-                println!("ok    {} ({outcome})", rel.display());
-            }
-            Err(why) => {
-                failed += 1;
-                println!(
-                    "FAIL  {}\n      {}",
-                    rel.display(),
-                    why.replace('\n', "\n      ")
-                );
-            }
-        }
-    }
-    println!("conformance: {passed} passed, {failed} failed");
+    let rels: Vec<String> = files
+        .iter()
+        .map(|f| f.strip_prefix(&corpus).unwrap_or(f).display().to_string())
+        .collect();
+    let (_, failed) = support::run_cases("conformance", &rels, |rel| {
+        check(&corpus, Path::new(rel), &corpus.join(rel)).map(str::to_string)
+    });
     if failed == 0 {
         ExitCode::SUCCESS
     } else {

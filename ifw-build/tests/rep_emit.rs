@@ -13,16 +13,10 @@ use std::process::ExitCode;
 use ifw_build::Frontend;
 use ifw_build::rep::{emit_interface, parse, rep_file_name, signature};
 
+mod support;
+
 fn main() -> ExitCode {
-    let corpus = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("IFW_CORPUS").map(PathBuf::from));
-    let Some(corpus) = corpus else {
-        eprintln!(
-            "rep emit: no corpus given: pass the path of shared/corpus as an argument or in IFW_CORPUS"
-        );
+    let Some(corpus) = support::corpus_dir("rep emit") else {
         return ExitCode::FAILURE;
     };
     let goldens = corpus.join("goldens/ifcodegen");
@@ -34,24 +28,13 @@ fn main() -> ExitCode {
     let mut golden_dirs = Vec::new();
     collect_dirs(&goldens, &goldens, &mut golden_dirs);
     golden_dirs.sort();
-    let (mut passed, mut failed) = (0, 0);
-    for rel in &golden_dirs {
-        match check(&corpus, &goldens, rel, &signatures) {
-            Ok(n) => {
-                passed += 1;
-                println!("ok    {} ({n} interfaces)", rel.display());
-            }
-            Err(why) => {
-                failed += 1;
-                println!(
-                    "FAIL  {}\n      {}",
-                    rel.display(),
-                    why.replace('\n', "\n      ")
-                );
-            }
-        }
-    }
-    println!("rep emit: {passed} passed, {failed} failed");
+    let rels: Vec<String> = golden_dirs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let (passed, failed) = support::run_cases("rep emit", &rels, |rel| {
+        check(&corpus, &goldens, Path::new(rel), &signatures).map(|n| format!("{n} interfaces"))
+    });
     if failed == 0 && passed == 61 {
         ExitCode::SUCCESS
     } else {

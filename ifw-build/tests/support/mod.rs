@@ -46,3 +46,43 @@ pub(crate) fn warnings(text: &str) -> Vec<String> {
         .map(|d| d.message().to_string())
         .collect()
 }
+
+/// The corpus folder for the checks that read `shared/corpus`: the first argument, else
+/// `IFW_CORPUS`. `None` (after saying so on stderr) when neither is given.
+pub(crate) fn corpus_dir(check: &str) -> Option<std::path::PathBuf> {
+    let dir = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("IFW_CORPUS").map(std::path::PathBuf::from));
+    if dir.is_none() {
+        eprintln!(
+            "{check}: no corpus given: pass the path of shared/corpus as an argument or in IFW_CORPUS"
+        );
+    }
+    dir
+}
+
+/// Runs `check` on each case, prints `ok`/`FAIL` lines and the closing `<name>: N passed, M
+/// failed` line; returns the two counts.
+pub(crate) fn run_cases<T: std::fmt::Display>(
+    name: &str,
+    cases: &[T],
+    mut check: impl FnMut(&T) -> Result<String, String>,
+) -> (usize, usize) {
+    let (mut passed, mut failed) = (0, 0);
+    for case in cases {
+        match check(case) {
+            Ok(outcome) => {
+                passed += 1;
+                println!("ok    {case} ({outcome})");
+            }
+            Err(why) => {
+                failed += 1;
+                println!("FAIL  {case}\n      {}", why.replace('\n', "\n      "));
+            }
+        }
+    }
+    println!("{name}: {passed} passed, {failed} failed");
+    (passed, failed)
+}
