@@ -1,4 +1,46 @@
-//! Runtime shared by all code that `ifw-build` generates: values, errors, pending replies,
-//! property state and watches, signals, service settings and the simulation engine.
+//! Runtime shared by all code that `ifw-build` generates.
 //!
-//! Nothing lives here yet; the QFace front end (`ifw-build`) comes first.
+//! Generated code reaches this crate only through [`codegen`], one re-export module in the manner
+//! of `tonic::codegen`, so a user crate needs no direct dependency on serde or ifw-qtro and the
+//! runtime keeps one stable surface. What exists so far:
+//!
+//! - [`Variant`]: the Rust type of QFace `var`.
+//! - [`ToQtro`]/[`FromQtro`]: conversion of generated types to and from the Qt Remote Objects
+//!   [`Value`](ifw_qtro::Value), as Qt Interface Framework's generated frontend streams them.
+//! - [`Error`]: what can go wrong at run time.
+//! - [`include_module!`]: includes the Rust code `ifw_build` wrote for a QFace module.
+//!
+//! Property state, watches, signals, pending replies, service settings and the simulation engine
+//! come with the interface code generation.
+
+pub mod codegen;
+mod error;
+mod qtro;
+mod variant;
+
+pub use error::Error;
+pub use qtro::{FromQtro, ToQtro};
+pub use variant::Variant;
+
+/// Includes the Rust code `ifw_build` generated for a QFace module, by its dotted name.
+///
+/// `ifw_core::include_module!("org.example.echo")` expands to
+/// `include!(concat!(env!("OUT_DIR"), "/org.example.echo.rs"))`. The file defines one
+/// `pub mod` per segment of the module name (`pub mod org { pub mod example { pub mod echo {…} } }`),
+/// so invoke it where the outermost module should live. A module that uses types of another
+/// module refers to them by a path relative to that same place: include every module it imports
+/// beside it (all at the crate root, or all inside one module of yours).
+///
+/// ```ignore
+/// // src/lib.rs of a crate whose build.rs called ifw_build::compile("idl/climate.qface")
+/// ifw_core::include_module!("vehicle.common");
+/// ifw_core::include_module!("vehicle.climate");
+///
+/// let range = vehicle::climate::TemperatureRange::default();
+/// ```
+#[macro_export]
+macro_rules! include_module {
+    ($module:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/", $module, ".rs"));
+    };
+}

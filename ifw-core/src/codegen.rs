@@ -1,0 +1,80 @@
+//! Everything generated code uses, re-exported in one place (in the manner of `tonic::codegen`).
+//!
+//! Generated code names runtime items only as `::ifw_core::codegen::…`, so a user crate depends on
+//! `ifw-core` alone, and this module is the runtime's one stable surface towards the generator.
+//! The helpers here exist for generated code; applications have no reason to call them.
+
+pub use ifw_qtro::{Gadget, Value};
+pub use serde;
+
+pub use crate::{Error, FromQtro, ToQtro, Variant};
+
+/// `std::collections::BTreeMap`, the Rust type of QFace `map<T>` (string keys, sorted, so output
+/// is deterministic).
+pub type Map<T> = std::collections::BTreeMap<String, T>;
+
+/// The fields of a struct that arrived as a gadget named `type_name` with `count` fields.
+///
+/// ```
+/// use ifw_core::codegen::{Gadget, Value, gadget_fields};
+///
+/// let v = Value::Gadget(Gadget::new("Status", [("ok", Value::Bool(true))]));
+/// assert_eq!(gadget_fields(&v, "Status", 1)?.len(), 1);
+/// assert!(gadget_fields(&v, "Other", 1).is_err());
+/// assert!(gadget_fields(&v, "Status", 2).is_err());
+/// # Ok::<(), ifw_core::Error>(())
+/// ```
+pub fn gadget_fields<'a>(
+    value: &'a Value,
+    type_name: &'static str,
+    count: usize,
+) -> Result<&'a [(String, Value)], Error> {
+    let Value::Gadget(gadget) = value else {
+        return Err(Error::UnexpectedValue {
+            expected: "a struct (gadget)",
+            found: value.kind(),
+        });
+    };
+    if gadget.type_name != type_name {
+        return Err(Error::TypeName {
+            expected: type_name,
+            found: gadget.type_name.clone(),
+        });
+    }
+    if gadget.fields.len() != count {
+        return Err(Error::FieldCount {
+            type_name,
+            expected: count,
+            found: gadget.fields.len(),
+        });
+    }
+    Ok(&gadget.fields)
+}
+
+/// The integer an enum or flag of type `type_name` arrived as (Qt IF sends `quint32`; any
+/// integer kind is accepted).
+///
+/// ```
+/// use ifw_core::codegen::{Value, enum_value};
+///
+/// assert_eq!(enum_value(&Value::UInt(2), "Mode")?, 2);
+/// assert!(enum_value(&Value::from("On"), "Mode").is_err());
+/// # Ok::<(), ifw_core::Error>(())
+/// ```
+pub fn enum_value(value: &Value, type_name: &'static str) -> Result<i64, Error> {
+    value.as_i64().ok_or(Error::UnexpectedValue {
+        expected: type_name,
+        found: value.kind(),
+    })
+}
+
+/// The `quint32` an enum or flag travels as.
+///
+/// ```
+/// assert_eq!(ifw_core::codegen::enum_to_qtro(-1), ifw_core::codegen::Value::UInt(u32::MAX));
+/// ```
+pub fn enum_to_qtro(value: i32) -> Value {
+    // Qt IF writes `quint32(var)`: a negative enum value wraps, as in C++.
+    #[allow(clippy::cast_sign_loss)]
+    Value::UInt(value as u32)
+}

@@ -1,0 +1,44 @@
+//! The error type of ifw-core.
+
+/// What can go wrong in the ifw runtime.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value of one kind arrived where another was expected.
+    #[error("expected {expected}, got {found}")]
+    UnexpectedValue {
+        /// What the receiving type needs.
+        expected: &'static str,
+        /// What arrived.
+        found: &'static str,
+    },
+    /// An integer that is none of an enum's values (or has bits a flag does not define).
+    #[error("{value} is not a value of `{type_name}`")]
+    InvalidEnumValue {
+        /// The enum or flag type.
+        type_name: &'static str,
+        /// The integer received.
+        value: i64,
+    },
+    /// A struct arrived with a different number of fields than it declares.
+    #[error("`{type_name}` has {expected} fields, got {found}")]
+    FieldCount {
+        /// The struct's Qt type name.
+        type_name: &'static str,
+        /// The number of fields it declares.
+        expected: usize,
+        /// The number that arrived.
+        found: usize,
+    },
+    /// A struct arrived under another type name.
+    #[error("expected a `{expected}`, got a `{found}`")]
+    TypeName {
+        /// The struct's Qt type name.
+        expected: &'static str,
+        /// The name that arrived.
+        found: String,
+    },
+    /// The Qt Remote Objects layer failed.
+    #[error(transparent)]
+    Qtro(#[from] ifw_qtro::Error),
+}
