@@ -14,6 +14,7 @@
 //! ```
 
 pub mod annotations;
+pub mod codegen;
 pub mod diagnostic;
 mod error;
 mod frontend;

@@ -13,22 +13,22 @@ pub use crate::{Error, FromQtro, ToQtro, Variant};
 /// is deterministic).
 pub type Map<T> = std::collections::BTreeMap<String, T>;
 
-/// The fields of a struct that arrived as a gadget named `type_name` with `count` fields.
+/// The `N` fields of a struct that arrived as a gadget named `type_name`.
 ///
 /// ```
 /// use ifw_core::codegen::{Gadget, Value, gadget_fields};
 ///
 /// let v = Value::Gadget(Gadget::new("Status", [("ok", Value::Bool(true))]));
-/// assert_eq!(gadget_fields(&v, "Status", 1)?.len(), 1);
-/// assert!(gadget_fields(&v, "Other", 1).is_err());
-/// assert!(gadget_fields(&v, "Status", 2).is_err());
+/// let [(_, ok)] = gadget_fields(&v, "Status")?;
+/// assert_eq!(ok, &Value::Bool(true));
+/// assert!(gadget_fields::<1>(&v, "Other").is_err());
+/// assert!(gadget_fields::<2>(&v, "Status").is_err());
 /// # Ok::<(), ifw_core::Error>(())
 /// ```
-pub fn gadget_fields<'a>(
+pub fn gadget_fields<'a, const N: usize>(
     value: &'a Value,
     type_name: &'static str,
-    count: usize,
-) -> Result<&'a [(String, Value)], Error> {
+) -> Result<&'a [(String, Value); N], Error> {
     let Value::Gadget(gadget) = value else {
         return Err(Error::UnexpectedValue {
             expected: "a struct (gadget)",
@@ -41,14 +41,15 @@ pub fn gadget_fields<'a>(
             found: gadget.type_name.clone(),
         });
     }
-    if gadget.fields.len() != count {
-        return Err(Error::FieldCount {
+    gadget
+        .fields
+        .as_slice()
+        .try_into()
+        .map_err(|_| Error::FieldCount {
             type_name,
-            expected: count,
+            expected: N,
             found: gadget.fields.len(),
-        });
-    }
-    Ok(&gadget.fields)
+        })
 }
 
 /// The integer an enum or flag of type `type_name` arrived as (Qt IF sends `quint32`; any

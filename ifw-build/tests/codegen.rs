@@ -1,0 +1,110 @@
+//! Snapshots of the Rust that `ifw_build::codegen` generates for the project's own IDL, and its
+//! determinism. (`tests/compile_crate.rs` compiles and runs this same code.)
+
+use std::path::PathBuf;
+
+use ifw_build::codegen::{Options, generate};
+use ifw_build::{Frontend, Parsed};
+
+fn idl(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../idl")
+        .join(name)
+}
+
+fn climate() -> Parsed {
+    Frontend::new()
+        .import_path(idl("common.qface"))
+        .parse_files(&[idl("climate.qface")])
+        .expect("the project's IDL is valid")
+}
+
+fn rust_of(parsed: &Parsed, module: &str) -> String {
+    generate(
+        &parsed.system,
+        &parsed.system.modules[module],
+        &Options::default(),
+    )
+    .expect("the project's IDL generates")
+}
+
+#[test]
+fn climate_types() {
+    insta::assert_snapshot!("vehicle.climate", rust_of(&climate(), "vehicle.climate"));
+}
+
+#[test]
+fn common_types() {
+    insta::assert_snapshot!("vehicle.common", rust_of(&climate(), "vehicle.common"));
+}
+
+#[test]
+fn smartplug_types() {
+    let parsed = Frontend::new()
+        .parse_files(&[idl("smartplug.qface")])
+        .expect("the project's IDL is valid");
+    insta::assert_snapshot!("home.plug", rust_of(&parsed, "home.plug"));
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let first = rust_of(&climate(), "vehicle.climate");
+    for _ in 0..3 {
+        assert_eq!(rust_of(&climate(), "vehicle.climate"), first);
+    }
+}
+
+#[test]
+fn type_attributes_select_by_path() {
+    let parsed = climate();
+    let module = &parsed.system.modules["vehicle.climate"];
+    let options = Options::default()
+        .type_attribute("vehicle.climate.TemperatureRange", "#[derive(Copy)]")
+        .type_attribute(".vehicle.common", "#[non_exhaustive]");
+    let rust = generate(&parsed.system, module, &options).expect("generates");
+    assert_eq!(rust.matches("#[derive(Copy)]").count(), 1, "{rust}");
+    assert!(!rust.contains("non_exhaustive"), "{rust}");
+    let bad = Options::default().type_attribute(".", "#[derive(");
+    let err = generate(&parsed.system, module, &bad).expect_err("invalid attribute");
+    assert!(err.to_string().contains("not valid Rust"), "{err}");
+}
+
+#[test]
+fn unknown_types_are_errors_here() {
+    let parsed = Frontend::new()
+        .parse_str("t.qface", "module t 1.0\nstruct S { Missing m }")
+        .expect("an unknown type is only a warning in the front end");
+    let err = generate(
+        &parsed.system,
+        &parsed.system.modules["t"],
+        &Options::default(),
+    )
+    .expect_err("the generator cannot name it");
+    assert!(err.to_string().contains("unknown type `Missing`"), "{err}");
+}
+
+#[test]
+fn keywords_and_case_collisions() {
+    let parsed = Frontend::new()
+        .parse_str(
+            "t.qface",
+            "module t 1.0\nstruct S { int type; string self }\nenum E { on, On }",
+        )
+        .expect("valid QFace");
+    let err = generate(
+        &parsed.system,
+        &parsed.system.modules["t"],
+        &Options::default(),
+    )
+    .expect_err("`on` and `On` collide");
+    assert!(err.to_string().contains("becomes `On`"), "{err}");
+    let parsed = Frontend::new()
+        .parse_str(
+            "t.qface",
+            "module t 1.0\nstruct S { int type; string self }",
+        )
+        .expect("valid QFace");
+    let rust = rust_of(&parsed, "t");
+    assert!(rust.contains("pub r#type: i32"), "{rust}");
+    assert!(rust.contains("pub self_: ::std::string::String"), "{rust}");
+}
