@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use crate::diagnostic::Diagnostics;
 
 /// What can go wrong in ifw-build.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` shows the same text as `Display` (every diagnostic with its snippet), so that a
+/// `build.rs` whose `main` returns `Result<(), ifw_build::Error>` prints readable errors.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The inputs have errors; `Display` renders every one with its source snippet.
@@ -19,4 +22,14 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// No output directory: `OUT_DIR` is not set (not running as a build script) and none was
+    /// given with `Builder::out_dir`.
+    #[error("OUT_DIR is not set: run from build.rs or give an output directory with out_dir()")]
+    NoOutDir,
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }

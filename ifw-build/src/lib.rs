@@ -4,6 +4,20 @@
 //! diagnostics) that reads `.qface` IDL files exactly as the reference parser does, and reports
 //! what the reference silently drops with file, line, column and a source snippet.
 //!
+//! From `build.rs`, [`compile`] (or [`configure`] for options) turns `.qface` files into Rust in
+//! `OUT_DIR` (see [`codegen`]), which `ifw_core::include_module!` includes:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), ifw_build::Error> {
+//!     ifw_build::configure()
+//!         .import_path("idl/common.qface")
+//!         .compile(&["idl/climate.qface"])
+//! }
+//! ```
+//!
+//! The front end alone:
+//!
 //! ```
 //! let parsed = ifw_build::Frontend::new()
 //!     .parse_str("climate.qface", "module climate 1.0\ninterface Climate { int temperature }")?;
@@ -23,6 +37,7 @@ pub mod model;
 pub mod rep;
 pub mod source;
 
+pub use codegen::{Builder, compile, configure};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use error::Error;
 pub use frontend::{Frontend, Parsed};

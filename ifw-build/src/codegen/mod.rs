@@ -8,11 +8,14 @@
 //! each other (`ifw_core::include_module!` at one place). Flat names keep two modules with a
 //! common prefix (`vehicle.common`, `vehicle.climate`) from both defining `pub mod vehicle`.
 //!
-//! What is generated so far: the module's types ([`types`]). Runtime items are named only
+//! What is generated so far: the module's types (structs, enums, flags). Runtime items are named only
 //! through `::ifw_core::codegen::…`. The output is deterministic: declaration order, no hashing,
 //! formatted by prettyplease.
 
+mod compile;
 mod types;
+
+pub use compile::{Builder, compile, configure};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
