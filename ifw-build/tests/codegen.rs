@@ -108,3 +108,15 @@ fn keywords_and_case_collisions() {
     assert!(rust.contains("pub r#type: i32"), "{rust}");
     assert!(rust.contains("pub self_: ::std::string::String"), "{rust}");
 }
+
+#[test]
+fn fixture_types() {
+    // Every mapping: var, list, map, model, cross-module struct and enum, keywords, negative
+    // enum values, an empty struct. `tests/compile_crate.rs` compiles this same file.
+    let parsed = Frontend::new()
+        .import_path(idl("common.qface"))
+        .parse_files(&[PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/compile-crate/idl/fixture.qface")])
+        .expect("the fixture's IDL is valid");
+    insta::assert_snapshot!("fixture.extra", rust_of(&parsed, "fixture.extra"));
+}

@@ -140,7 +140,7 @@ pub fn generate_tokens(
     }
     let name = module_ident(&module.name);
     let doc = doc_attrs(module.comment.as_deref()).unwrap_or_else(|| {
-        let line = format!(" The types of QFace module `{}`.", module.name);
+        let line = format!(" The types of the `{}` module.", module.name);
         quote!(#[doc = #line])
     });
     Ok(quote! {

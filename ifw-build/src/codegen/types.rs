@@ -135,7 +135,7 @@ pub(crate) fn structure(cx: &Context<'_>, s: &Struct) -> Result<TokenStream, Dia
     let attrs = item_attrs(
         cx,
         s.comment.as_deref(),
-        &format!("QFace struct `{}`.", s.name),
+        &format!("The `{}` struct.", s.name),
         &s.name,
         s.origin,
     )?;
@@ -154,7 +154,7 @@ pub(crate) fn structure(cx: &Context<'_>, s: &Struct) -> Result<TokenStream, Dia
         let ty = rust_type(cx, &f.ty).map_err(|e| cx.error(f.origin, e))?;
         let field = ident(&f.name.to_snake_case());
         let doc = doc_attrs(f.comment.as_deref()).unwrap_or_else(|| {
-            let line = format!(" QFace field `{}`.", f.name);
+            let line = format!(" The `{}` field.", f.name);
             quote!(#[doc = #line])
         });
         let qface_name = f.name.to_string();
@@ -169,11 +169,6 @@ pub(crate) fn structure(cx: &Context<'_>, s: &Struct) -> Result<TokenStream, Dia
         bindings.push(quote!((_, #binding)));
     }
     let qt_name = qt_type_name(cx, &s.name);
-    let value = if s.fields.is_empty() {
-        quote!(_value)
-    } else {
-        quote!(value)
-    };
     Ok(quote! {
         #attrs
         #[derive(
@@ -200,9 +195,9 @@ pub(crate) fn structure(cx: &Context<'_>, s: &Struct) -> Result<TokenStream, Dia
 
         impl ::ifw_core::codegen::FromQtro for #name {
             fn from_qtro(
-                #value: &::ifw_core::codegen::Value,
+                value: &::ifw_core::codegen::Value,
             ) -> ::std::result::Result<Self, ::ifw_core::codegen::Error> {
-                let [#(#bindings),*] = ::ifw_core::codegen::gadget_fields(#value, #qt_name)?;
+                let [#(#bindings),*] = ::ifw_core::codegen::gadget_fields(value, #qt_name)?;
                 ::std::result::Result::Ok(Self { #(#from_fields)* })
             }
         }
@@ -220,7 +215,7 @@ pub(crate) fn enumeration(cx: &Context<'_>, e: &Enum) -> Result<TokenStream, Dia
 
 fn member_doc(comment: Option<&str>, name: &str) -> TokenStream {
     doc_attrs(comment).unwrap_or_else(|| {
-        let line = format!(" QFace member `{name}`.");
+        let line = format!(" The `{name}` member.");
         quote!(#[doc = #line])
     })
 }
@@ -230,7 +225,7 @@ fn plain_enum(cx: &Context<'_>, e: &Enum) -> Result<TokenStream, Diagnostic> {
     let attrs = item_attrs(
         cx,
         e.comment.as_deref(),
-        &format!("QFace enum `{}`.", e.name),
+        &format!("The `{}` enum.", e.name),
         &e.name,
         e.origin,
     )?;
@@ -340,7 +335,7 @@ fn flag(cx: &Context<'_>, e: &Enum) -> Result<TokenStream, Diagnostic> {
     let attrs = item_attrs(
         cx,
         e.comment.as_deref(),
-        &format!("QFace flag `{}`: a set of bits.", e.name),
+        &format!("The `{}` flag: a set of bits.", e.name),
         &e.name,
         e.origin,
     )?;
@@ -393,11 +388,13 @@ fn flag(cx: &Context<'_>, e: &Enum) -> Result<TokenStream, Diagnostic> {
             pub const ALL: Self = Self(#all);
 
             /// No bits set.
+            #[must_use]
             pub const fn empty() -> Self {
                 Self(0)
             }
 
             /// The set with these bits, if every bit belongs to a member.
+            #[must_use]
             pub const fn from_bits(bits: u32) -> ::std::option::Option<Self> {
                 if bits & !Self::ALL.0 == 0 {
                     ::std::option::Option::Some(Self(bits))
@@ -407,16 +404,19 @@ fn flag(cx: &Context<'_>, e: &Enum) -> Result<TokenStream, Diagnostic> {
             }
 
             /// The bits.
+            #[must_use]
             pub const fn bits(self) -> u32 {
                 self.0
             }
 
             /// Whether every bit of `other` is set here.
+            #[must_use]
             pub const fn contains(self, other: Self) -> bool {
                 self.0 & other.0 == other.0
             }
 
             /// Whether no bit is set.
+            #[must_use]
             pub const fn is_empty(self) -> bool {
                 self.0 == 0
             }

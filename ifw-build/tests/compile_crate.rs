@@ -1,0 +1,84 @@
+//! The generated code in a user's crate: `tests/fixtures/compile-crate` has a `build.rs` that
+//! calls `ifw_build::configure()…compile(…)` on `idl/climate.qface` (and a fixture IDL using every
+//! type mapping) and tests that exercise the generated types. This test builds and runs that
+//! crate's tests with Cargo, then runs clippy on it with `-D warnings`.
+//!
+//! The crate builds into `<target>/tmp/compile-crate`, so after the first run (about a minute)
+//! only what changed is rebuilt.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Cold builds compile tokio and serde for the fixture; a warm run takes a few seconds.
+const DEADLINE: Duration = Duration::from_secs(600);
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compile-crate")
+}
+
+/// Runs `cargo <args>` on the fixture crate, killing it at the deadline; returns its output.
+fn cargo(args: &[&str], target_dir: &Path) -> (bool, String) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let (subcommand, rest) = args.split_first().expect("a cargo subcommand");
+    let mut child = Command::new(cargo)
+        .arg(subcommand)
+        .arg("--manifest-path")
+        .arg(fixture().join("Cargo.toml"))
+        .arg("--offline")
+        .args(rest)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cargo starts");
+    // Drain both pipes on threads so a chatty build cannot block on a full pipe.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("cargo can be waited for") {
+            break Some(status);
+        }
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let text = format!(
+        "$ cargo {}\n{}{}",
+        args.join(" "),
+        out.join().unwrap_or_default(),
+        err.join().unwrap_or_default()
+    );
+    match status {
+        Some(status) => (status.success(), text),
+        None => (false, format!("{text}\n(killed after {DEADLINE:?})")),
+    }
+}
+
+#[test]
+fn generated_code_compiles_passes_its_tests_and_clippy() {
+    let target_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("compile-crate");
+    let (ok, output) = cargo(&["test"], &target_dir);
+    assert!(ok, "the fixture crate's tests failed:\n{output}");
+    assert!(output.contains("test result: ok. 6 passed"), "{output}");
+    let (ok, output) = cargo(
+        &["clippy", "--all-targets", "--", "-D", "warnings"],
+        &target_dir,
+    );
+    assert!(ok, "clippy found problems in generated code:\n{output}");
+}
