@@ -1,5 +1,8 @@
-//! Inputs for the `cargo bench -p ifw-benches` targets: synthetic QFace files of the sizes the
-//! reference parser was measured on (`shared/reference/qface-grammar.md` §8).
+//! Helpers for the `cargo bench -p ifw-benches` targets: synthetic QFace files of the sizes the
+//! reference parser was measured on (`shared/reference/qface-grammar.md` §8), and the build of
+//! the C++ Qt programs the transport benchmarks measure against ([`qt`]).
+
+pub mod qt;
 
 use std::fmt::Write as _;
 

@@ -625,11 +625,11 @@ async fn deliver(shared: &Shared, replica: &ReplicaInner, events: Vec<ReplicaEve
     if events.is_empty() {
         return;
     }
-    for sub in replica.subscribers() {
-        for event in &events {
+    // Subscribers with room get their events at once; only full ones are waited for.
+    for (sub, backlog) in replica.try_deliver(events) {
+        for event in backlog {
             let sent =
-                tokio::time::timeout(shared.options.subscriber_timeout, sub.send(event.clone()))
-                    .await;
+                tokio::time::timeout(shared.options.subscriber_timeout, sub.send(event)).await;
             match sent {
                 Ok(Ok(())) => {}
                 Ok(Err(_)) => break,

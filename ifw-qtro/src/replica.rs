@@ -80,6 +80,9 @@ pub(crate) struct NodeLink {
     pub(crate) reconcile: Notify,
 }
 
+/// A subscriber whose queue was full, with the events it has yet to get.
+pub(crate) type Backlog = (mpsc::Sender<ReplicaEvent>, Vec<ReplicaEvent>);
+
 /// Per-replica settings from the node.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ReplicaSettings {
@@ -248,11 +251,35 @@ impl ReplicaInner {
         });
     }
 
-    /// The live subscribers (closed ones are dropped).
-    pub(crate) fn subscribers(&self) -> Vec<mpsc::Sender<ReplicaEvent>> {
+    /// Hands `events` to every live subscriber (closed ones are dropped) that has room for them,
+    /// without waiting; returns the subscribers that were full, each with the events it still
+    /// needs, in order.
+    pub(crate) fn try_deliver(&self, events: Vec<ReplicaEvent>) -> Vec<Backlog> {
         let mut data = lock(&self.data);
         data.subscribers.retain(|s| !s.is_closed());
-        data.subscribers.clone()
+        let mut full = Vec::new();
+        let last = data.subscribers.len().saturating_sub(1);
+        let mut events = Some(events);
+        for (i, sub) in data.subscribers.iter().enumerate() {
+            // The last subscriber (usually the only one) takes the events without a copy.
+            let mine = if i == last {
+                events.take().unwrap_or_default()
+            } else {
+                events.clone().unwrap_or_default()
+            };
+            let mut rest = mine.into_iter();
+            while let Some(event) = rest.next() {
+                match sub.try_send(event) {
+                    Ok(()) => {}
+                    Err(mpsc::error::TrySendError::Closed(_)) => break,
+                    Err(mpsc::error::TrySendError::Full(event)) => {
+                        full.push((sub.clone(), std::iter::once(event).chain(rest).collect()));
+                        break;
+                    }
+                }
+            }
+        }
+        full
     }
 
     pub(crate) fn drop_subscriber(&self, sub: &mpsc::Sender<ReplicaEvent>) {

@@ -434,6 +434,15 @@ async fn deliver(listeners: &mut Vec<Listener>, packets: impl Fn(&str) -> Vec<Pa
     let mut gone = Vec::new();
     for (i, l) in listeners.iter().enumerate() {
         for p in packets(&l.name) {
+            // Room in the queue is the common case: no timer, no waiting.
+            let p = match l.tx.try_send(p) {
+                Ok(()) => continue,
+                Err(mpsc::error::TrySendError::Closed(_)) => {
+                    gone.push(i);
+                    break;
+                }
+                Err(mpsc::error::TrySendError::Full(p)) => p,
+            };
             match tokio::time::timeout(l.send_timeout, l.tx.send(p)).await {
                 Ok(Ok(())) => {}
                 Ok(Err(_)) => {
