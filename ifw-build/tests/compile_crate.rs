@@ -1,7 +1,8 @@
 //! The generated code in a user's crate: `tests/fixtures/compile-crate` has a `build.rs` that
 //! calls `ifw_build::configure()…compile(…)` on `idl/climate.qface` (and a fixture IDL using every
 //! type mapping) and tests that exercise the generated types. This test builds and runs that
-//! crate's tests with Cargo, then runs clippy on it with `-D warnings`.
+//! crate's tests with Cargo, runs clippy on it with `-D warnings`, and checks that the build
+//! script reruns exactly when one of its inputs changes.
 //!
 //! The crate builds into `<target>/tmp/compile-crate`, so after the first run (about a minute)
 //! only what changed is rebuilt.
@@ -81,4 +82,55 @@ fn generated_code_compiles_passes_its_tests_and_clippy() {
         &target_dir,
     );
     assert!(ok, "clippy found problems in generated code:\n{output}");
+    rebuilds_exactly_when_an_input_changes(&target_dir);
+}
+
+/// The build script's directives, from `cargo build -vv` output (empty if it did not run).
+fn directives(output: &str) -> Vec<String> {
+    let mut found: Vec<String> = output
+        .lines()
+        .filter_map(|l| l.strip_prefix("[ifw-compile-fixture 0.0.0] cargo:rerun-if-changed="))
+        .map(str::to_string)
+        .collect();
+    found.sort();
+    found
+}
+
+fn touch(path: &Path) {
+    let file = std::fs::File::options()
+        .append(true)
+        .open(path)
+        .expect("fixture file opens");
+    file.set_modified(std::time::SystemTime::now())
+        .expect("mtime can be set");
+}
+
+fn rebuilds_exactly_when_an_input_changes(target_dir: &Path) {
+    let build = || {
+        let (ok, output) = cargo(&["build", "-vv"], target_dir);
+        assert!(ok, "{output}");
+        output
+    };
+    // The document is an input (and the build script's list of inputs is now current, whatever
+    // state the target directory was in).
+    touch(&fixture().join("idl/fixture.qface"));
+    assert!(!directives(&build()).is_empty(), "the build script reruns");
+    // The sidecar .yaml is an input: the build script runs again and names every file it read.
+    touch(&fixture().join("idl/fixture.yaml"));
+    let output = build();
+    let idl = "../../../../idl";
+    let expected = [
+        format!("{idl}/climate.qface"),
+        format!("{idl}/climate.yaml"),
+        format!("{idl}/common.qface"),
+        "idl/fixture.qface".to_string(),
+        "idl/fixture.yaml".to_string(),
+    ];
+    assert_eq!(directives(&output), expected, "{output}");
+    // A source file is not an input of the build script: the crate recompiles, the script does not
+    // run.
+    touch(&fixture().join("src/lib.rs"));
+    let output = build();
+    assert!(directives(&output).is_empty(), "{output}");
+    assert!(output.contains("Compiling ifw-compile-fixture"), "{output}");
 }

@@ -6,7 +6,9 @@
 //!   (sorted, so deterministic), `model<T>` → `Vec<T>` for now (the paging model handle comes with
 //!   the interface code).
 //! - A struct → a struct with `Debug, Clone, PartialEq, Default` and serde; fields in snake case.
-//!   Field defaults from the IDL are not applied yet: `Default` gives Rust's defaults.
+//!   `Default` gives what Qt IF's generated struct constructors give (its `default_type_value`):
+//!   0, `false`, empty strings and lists, the first enum member, no flag bits; like Qt IF, it
+//!   ignores default values written on struct fields in the IDL.
 //!   Over QtRO it is a gadget named as Qt registers the C++ struct (its name, prefixed by the
 //!   module's `@config: {namespace: …}`), fields in declaration order.
 //! - An enum → a `#[repr(i32)]` enum whose first member is the default; serde uses the member
