@@ -4,7 +4,8 @@
 //! `ifw-core` alone, and this module is the runtime's one stable surface towards the generator.
 //! The helpers here exist for generated code; applications have no reason to call them.
 
-pub use ifw_qtro::{Gadget, Value};
+pub use ifw_qtro::codec::GadgetDef;
+pub use ifw_qtro::{Gadget, TypeRegistry, Value};
 pub use serde;
 
 pub use crate::{Error, FromQtro, ToQtro, Variant};

@@ -138,6 +138,7 @@ pub fn generate_tokens(
     if diagnostics.has_errors() {
         return Err(Error::Diagnostics(diagnostics));
     }
+    items.push(types::registration(&cx));
     let name = module_ident(&module.name);
     let doc = doc_attrs(module.comment.as_deref()).unwrap_or_else(|| {
         let line = format!(" The types of the `{}` module.", module.name);

@@ -94,6 +94,61 @@ fn qt_type_name(cx: &Context<'_>, name: &str) -> String {
     }
 }
 
+/// The C++ type a struct field streams as in Qt IF's generated code (for the QtRO type registry):
+/// `int`, `qreal`, `bool`, `QString`, `QVariant`, `QVariantList`/`QVariantMap` for containers,
+/// the struct's registered name, `quint32` for enums and flags.
+fn qt_field_type(cx: &Context<'_>, ty: &TypeRef) -> String {
+    match ty.kind {
+        TypeKind::Primitive => match &*ty.name {
+            "real" => "qreal".to_string(),
+            "string" => "QString".to_string(),
+            "var" => "QVariant".to_string(),
+            other => other.to_string(),
+        },
+        TypeKind::List | TypeKind::Model => "QVariantList".to_string(),
+        TypeKind::Map => "QVariantMap".to_string(),
+        TypeKind::Complex => match cx.system.resolve_type(cx.module, &ty.name) {
+            Some(Symbol::Struct(m, n)) => match cx.system.modules.get(m) {
+                Some(module) => qt_type_name(&Context { module, ..*cx }, n),
+                None => n.to_string(),
+            },
+            _ => "quint32".to_string(),
+        },
+        TypeKind::Void => "void".to_string(),
+    }
+}
+
+/// `pub fn register_qtro_types`: the module's structs as gadget definitions for a QtRO
+/// `TypeRegistry`, so a node or host can decode them.
+pub(crate) fn registration(cx: &Context<'_>) -> TokenStream {
+    let gadgets = cx.module.structs.values().map(|s| {
+        let name = qt_type_name(cx, &s.name);
+        let fields = s.fields.values().map(|f| {
+            let field = f.name.to_string();
+            let ty = qt_field_type(cx, &f.ty);
+            quote!((#field, #ty))
+        });
+        quote! {
+            registry.register_gadget(::ifw_core::codegen::GadgetDef::new(#name, [#(#fields),*]));
+        }
+    });
+    let registry = if cx.module.structs.is_empty() {
+        quote!(_registry)
+    } else {
+        quote!(registry)
+    };
+    let doc = format!(
+        " Registers the structs of `{}` with a Qt Remote Objects type registry (do so for the modules it uses too).",
+        cx.module.name
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn register_qtro_types(#registry: &mut ::ifw_core::codegen::TypeRegistry) {
+            #(#gadgets)*
+        }
+    }
+}
+
 /// Outer attributes: the doc comment (or `fallback`) and the configured type attributes.
 fn item_attrs(
     cx: &Context<'_>,
