@@ -25,18 +25,17 @@ pub use variant::Variant;
 /// Includes the Rust code `ifw_build` generated for a QFace module, by its dotted name.
 ///
 /// `ifw_core::include_module!("org.example.echo")` expands to
-/// `include!(concat!(env!("OUT_DIR"), "/org.example.echo.rs"))`. The file defines one
-/// `pub mod` per segment of the module name (`pub mod org { pub mod example { pub mod echo {…} } }`),
-/// so invoke it where the outermost module should live. A module that uses types of another
-/// module refers to them by a path relative to that same place: include every module it imports
-/// beside it (all at the crate root, or all inside one module of yours).
+/// `include!(concat!(env!("OUT_DIR"), "/org.example.echo.rs"))`. The file defines one module
+/// named after the QFace module in snake case (`pub mod org_example_echo {…}`). A module that
+/// uses types of another module refers to them as `super::<other_module>::Type`: include every
+/// module it imports beside it (all at the crate root, or all inside one module of yours).
 ///
 /// ```ignore
 /// // src/lib.rs of a crate whose build.rs called ifw_build::compile("idl/climate.qface")
 /// ifw_core::include_module!("vehicle.common");
 /// ifw_core::include_module!("vehicle.climate");
 ///
-/// let range = vehicle::climate::TemperatureRange::default();
+/// let range = vehicle_climate::TemperatureRange::default();
 /// ```
 #[macro_export]
 macro_rules! include_module {
