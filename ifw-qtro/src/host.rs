@@ -63,7 +63,7 @@ use tracing::Instrument;
 use crate::codec::{TypeRegistry, Value};
 use crate::error::{Error, Result};
 use crate::frame::{DEFAULT_MAX_FRAME_LENGTH, FrameCodec};
-use crate::link::{lock, write_loop};
+use crate::link::{Outgoing, lock, write_loop};
 use crate::packet::{Call, Invoke, ObjectInfo, Packet};
 use crate::registry::{REGISTRY_NAME, Registration, SourceLocation};
 use crate::source::{BoxFuture, Listener, SourceObject};
@@ -105,7 +105,8 @@ impl HostOptions {
         self
     }
 
-    /// Packets queued per connection before the source waits; default 1024.
+    /// Packets queued per connection before the source waits (a property change and its notify
+    /// signal, sent as one item, count once); default 1024.
     pub fn queue_capacity(mut self, capacity: usize) -> Self {
         self.queue_capacity = capacity.max(1);
         self
@@ -160,7 +161,7 @@ struct Shared {
     options: HostOptions,
     sources: Mutex<Vec<(String, SourceObject)>>,
     types: RwLock<TypeRegistry>,
-    connections: Mutex<HashMap<u64, mpsc::Sender<Packet>>>,
+    connections: Mutex<HashMap<u64, mpsc::Sender<Outgoing>>>,
     /// Per connection, the host URL it first registered with the `Registry` source.
     registered_urls: Mutex<HashMap<u64, String>>,
     server_removed: OnceHook,
@@ -198,7 +199,8 @@ impl Shared {
     async fn broadcast(&self, packet: Packet) {
         let senders: Vec<_> = lock(&self.connections).values().cloned().collect();
         for tx in senders {
-            let _ = tokio::time::timeout(self.options.send_timeout, tx.send(packet.clone())).await;
+            let _ = tokio::time::timeout(self.options.send_timeout, tx.send(packet.clone().into()))
+                .await;
         }
     }
 }
@@ -407,9 +409,9 @@ where
         tokio::spawn(write_loop(FramedWrite::new(wr, codec), rx, cancel.clone()).in_current_span());
     lock(&shared.connections).insert(id, tx.clone());
     // The writer drains the queue, so these never wait long.
-    let greeted = tx.send(Packet::handshake()).await.is_ok()
+    let greeted = tx.send(Packet::handshake().into()).await.is_ok()
         && tx
-            .send(Packet::ObjectList(shared.object_list()))
+            .send(Packet::ObjectList(shared.object_list()).into())
             .await
             .is_ok();
     if !greeted {
@@ -447,7 +449,7 @@ where
         };
         match packet {
             Packet::Ping { name } => {
-                if tx.send(Packet::Pong { name }).await.is_err() {
+                if tx.send(Packet::Pong { name }.into()).await.is_err() {
                     break End::Cancelled;
                 }
             }
@@ -518,7 +520,7 @@ async fn dispatch_loop(
     shared: Arc<Shared>,
     conn: u64,
     mut calls: mpsc::Receiver<Invoke>,
-    tx: mpsc::Sender<Packet>,
+    tx: mpsc::Sender<Outgoing>,
     cancel: CancellationToken,
 ) {
     loop {
@@ -539,7 +541,7 @@ async fn dispatch_loop(
             reply = dispatch(&shared, invoke) => reply,
         };
         if let Some(reply) = done
-            && tx.send(reply).await.is_err()
+            && tx.send(reply.into()).await.is_err()
         {
             break;
         }

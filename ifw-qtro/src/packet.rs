@@ -398,14 +398,15 @@ impl Packet {
             Self::RemoveObject { name } | Self::Ping { name } | Self::Pong { name } => {
                 w.string(Some(name))?;
             }
-            Self::Invoke(i) => {
-                w.string(Some(&i.name))?;
-                w.i32(i.call.to_i32());
-                w.i32(i.index);
-                write_values(w, &i.args)?;
-                w.i32(i.serial_id);
-                w.i32(i.property_index);
-            }
+            Self::Invoke(i) => write_invoke(
+                w,
+                &i.name,
+                i.call,
+                i.index,
+                &i.args,
+                i.serial_id,
+                i.property_index,
+            )?,
             Self::InvokeReply {
                 name,
                 acked_serial_id,
@@ -416,13 +417,92 @@ impl Packet {
                 write_variant(w, value)?;
             }
             Self::PropertyChange { name, index, value } => {
-                w.string(Some(name))?;
-                w.i32(*index);
-                write_variant(w, value)?;
+                write_property_change(w, name, *index, value)?;
             }
         }
         Ok(())
     }
+}
+
+/// Appends one whole frame of `packet_type` whose body `body` writes. On error `dst` is left as
+/// it was.
+fn encode_frame_with(
+    dst: &mut BytesMut,
+    packet_type: PacketType,
+    body: impl FnOnce(&mut Writer<'_>) -> Result<()>,
+) -> Result<()> {
+    let start = dst.len();
+    let result = (|| {
+        dst.put_u32_le(0);
+        dst.put_u16_le(packet_type as u16);
+        body(&mut Writer::new(dst, ByteOrder::Little))?;
+        let len = dst.len() - start - 4;
+        let len = u32::try_from(len).map_err(|_| Error::TooLong(len))?;
+        dst[start..start + 4].copy_from_slice(&len.to_le_bytes());
+        Ok(())
+    })();
+    if result.is_err() {
+        dst.truncate(start);
+    }
+    result
+}
+
+/// Appends the frame of `Packet::PropertyChange { name, index, value }` without building it.
+pub(crate) fn encode_property_change(
+    dst: &mut BytesMut,
+    name: &str,
+    index: i32,
+    value: &Value,
+) -> Result<()> {
+    encode_frame_with(dst, PacketType::PropertyChangePacket, |w| {
+        write_property_change(w, name, index, value)
+    })
+}
+
+/// Appends the frame of a signal emission (`Packet::Invoke` with `InvokeMetaMethod` and serial
+/// id −1) without building it.
+pub(crate) fn encode_signal(
+    dst: &mut BytesMut,
+    name: &str,
+    index: i32,
+    args: &[Value],
+    property_index: i32,
+) -> Result<()> {
+    encode_frame_with(dst, PacketType::InvokePacket, |w| {
+        write_invoke(
+            w,
+            name,
+            Call::InvokeMetaMethod,
+            index,
+            args,
+            -1,
+            property_index,
+        )
+    })
+}
+
+fn write_property_change(w: &mut Writer<'_>, name: &str, index: i32, value: &Value) -> Result<()> {
+    w.string(Some(name))?;
+    w.i32(index);
+    write_variant(w, value)
+}
+
+fn write_invoke(
+    w: &mut Writer<'_>,
+    name: &str,
+    call: Call,
+    index: i32,
+    args: &[Value],
+    serial_id: i32,
+    property_index: i32,
+) -> Result<()> {
+    w.string(Some(name))?;
+    w.i32(call.to_i32());
+    w.i32(index);
+    write_values(w, args)?;
+    w.i32(serial_id);
+    w.i32(property_index);
+    Ok(())
 }
 
 fn read_values(r: &mut Reader<'_>, types: &dyn TypeLookup) -> Result<Vec<Value>> {
@@ -552,6 +632,41 @@ mod tests {
         };
         let mut buf = BytesMut::from(&b"keep"[..]);
         assert!(bad.encode(&mut buf).is_err());
+        assert_eq!(&buf[..], b"keep");
+    }
+
+    #[test]
+    fn pre_encoded_frames_match_the_packets() {
+        let value = Value::String(Some("hi".into()));
+        let mut buf = BytesMut::new();
+        encode_property_change(&mut buf, "Car", 3, &value).unwrap();
+        let change = Packet::PropertyChange {
+            name: "Car".into(),
+            index: 3,
+            value: value.clone(),
+        };
+        assert_eq!(buf, change.to_bytes().unwrap());
+
+        let mut buf = BytesMut::from(&b"keep"[..]);
+        encode_signal(&mut buf, "Car", 2, std::slice::from_ref(&value), 3).unwrap();
+        let signal = Packet::Invoke(Invoke {
+            name: "Car".into(),
+            call: Call::InvokeMetaMethod,
+            index: 2,
+            args: vec![value],
+            serial_id: -1,
+            property_index: 3,
+        });
+        assert_eq!(&buf[..4], b"keep");
+        assert_eq!(buf[4..], signal.to_bytes().unwrap()[..]);
+
+        let bad = Value::Sequence(crate::codec::Sequence {
+            type_name: "QList<int>".into(),
+            items: vec![Value::Bool(true)],
+        });
+        let mut buf = BytesMut::from(&b"keep"[..]);
+        assert!(encode_property_change(&mut buf, "x", 0, &bad).is_err());
+        assert!(encode_signal(&mut buf, "x", 0, &[bad], -1).is_err());
         assert_eq!(&buf[..], b"keep");
     }
 }

@@ -13,12 +13,17 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::{Bytes, BytesMut};
 use tokio::sync::{Mutex, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use crate::codec::{ClassDefinition, Value};
 use crate::error::{Error, Result};
-use crate::packet::{Call, Invoke, Packet};
+use crate::link::Outgoing;
+use crate::packet::{Packet, encode_property_change, encode_signal};
+
+/// Bytes reserved at a time for the frames sources encode (shared by the frames cut from them).
+const ENCODE_CHUNK: usize = 64 * 1024;
 
 /// A boxed, sendable future, as [`SourceHandler`] methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -88,6 +93,8 @@ struct Inner {
     signature: Option<String>,
     /// Per property: its notify signal's index and parameter count.
     notify: Vec<Option<(usize, usize)>>,
+    /// Per signal: its parameter count.
+    signal_params: Vec<usize>,
     handler: Arc<dyn SourceHandler>,
     state: Mutex<State>,
 }
@@ -95,6 +102,8 @@ struct Inner {
 struct State {
     values: Vec<Value>,
     listeners: Vec<Listener>,
+    /// Where changes and signals are encoded, once for all listeners under one name.
+    buf: BytesMut,
 }
 
 /// A connection that acquired the source under `name`.
@@ -104,7 +113,7 @@ pub(crate) struct Listener {
     /// The name the source was acquired under.
     pub(crate) name: String,
     /// The connection's outgoing queue.
-    pub(crate) tx: mpsc::Sender<Packet>,
+    pub(crate) tx: mpsc::Sender<Outgoing>,
     /// Closes the connection (a consumer too slow for `send_timeout`).
     pub(crate) close: CancellationToken,
     /// How long a full queue may block the source.
@@ -163,8 +172,15 @@ impl SourceBuilder {
                 Some((index, parameter_count(sig)))
             })
             .collect();
+        let signal_params = self
+            .definition
+            .signals
+            .iter()
+            .map(|s| parameter_count(&s.signature))
+            .collect();
         Ok(SourceObject {
             inner: Arc::new(Inner {
+                signal_params,
                 definition: self.definition,
                 signature: self.signature,
                 notify,
@@ -172,6 +188,7 @@ impl SourceBuilder {
                 state: Mutex::new(State {
                     values,
                     listeners: Vec::new(),
+                    buf: BytesMut::new(),
                 }),
             }),
         })
@@ -269,27 +286,23 @@ impl SourceObject {
         }
         slot.clone_from(&value);
         let index32 = wire_index(index);
-        deliver(&mut state.listeners, |name| {
-            let mut packets = vec![Packet::PropertyChange {
-                name: name.to_owned(),
-                index: index32,
-                value: value.clone(),
-            }];
+        let State { listeners, buf, .. } = &mut *state;
+        deliver(listeners, buf, |buf, name| {
+            encode_logged(
+                encode_property_change(buf, name, index32, &value),
+                "PropertyChange",
+            );
             if let Some((signal, params)) = notify {
-                packets.push(Packet::Invoke(Invoke {
-                    name: name.to_owned(),
-                    call: Call::InvokeMetaMethod,
-                    index: wire_index(signal),
-                    args: if params == 0 {
-                        Vec::new()
-                    } else {
-                        vec![value.clone()]
-                    },
-                    serial_id: -1,
-                    property_index: index32,
-                }));
+                let args = if params == 0 {
+                    &[][..]
+                } else {
+                    std::slice::from_ref(&value)
+                };
+                encode_logged(
+                    encode_signal(buf, name, wire_index(signal), args, index32),
+                    "Invoke",
+                );
             }
-            packets
         })
         .await;
         Ok(())
@@ -309,7 +322,7 @@ impl SourceObject {
             .signals
             .get(index)
             .ok_or_else(|| self.unknown("signal", &index.to_string()))?;
-        let expected = parameter_count(&signal.signature);
+        let expected = self.inner.signal_params[index];
         if args.len() != expected {
             return Err(Error::ArgumentCount {
                 member: signal.signature.clone(),
@@ -318,15 +331,12 @@ impl SourceObject {
             });
         }
         let mut state = self.inner.state.lock().await;
-        deliver(&mut state.listeners, |name| {
-            vec![Packet::Invoke(Invoke {
-                name: name.to_owned(),
-                call: Call::InvokeMetaMethod,
-                index: wire_index(index),
-                args: args.clone(),
-                serial_id: -1,
-                property_index: -1,
-            })]
+        let State { listeners, buf, .. } = &mut *state;
+        deliver(listeners, buf, |buf, name| {
+            encode_logged(
+                encode_signal(buf, name, wire_index(index), &args, -1),
+                "Invoke",
+            );
         })
         .await;
         Ok(())
@@ -371,9 +381,9 @@ impl SourceObject {
         state
             .listeners
             .retain(|l| l.conn != listener.conn || l.name != listener.name);
-        let mut one = vec![listener];
-        deliver(&mut one, |_| vec![packet.clone()]).await;
-        state.listeners.append(&mut one);
+        if send(&listener, packet.into()).await {
+            state.listeners.push(listener);
+        }
     }
 
     /// Removes connection `conn`'s listeners (only those under `name`, if given).
@@ -428,42 +438,78 @@ impl SourceObject {
     }
 }
 
-/// Sends each listener its packets; drops listeners whose connection is gone and closes those
-/// whose queue stays full longer than their send timeout.
-async fn deliver(listeners: &mut Vec<Listener>, packets: impl Fn(&str) -> Vec<Packet>) {
+/// Logs a frame a source could not encode (it is left out, as the writer does with packets).
+fn encode_logged(result: Result<()>, packet: &'static str) {
+    if let Err(e) = result {
+        tracing::warn!(error = %e, packet, "packet not sent: it cannot be encoded");
+    }
+}
+
+/// Encodes the frames `encode` appends once per object name (listeners almost always share one)
+/// and queues the same bytes on every listener under that name.
+async fn deliver(
+    listeners: &mut Vec<Listener>,
+    buf: &mut BytesMut,
+    encode: impl Fn(&mut BytesMut, &str),
+) {
+    // The frames of the latest name encoded (a listener's index), and of any other names.
+    let mut last: Option<(usize, Bytes)> = None;
+    let mut others: Vec<(usize, Bytes)> = Vec::new();
     let mut gone = Vec::new();
-    for (i, l) in listeners.iter().enumerate() {
-        for p in packets(&l.name) {
-            // Room in the queue is the common case: no timer, no waiting.
-            let p = match l.tx.try_send(p) {
-                Ok(()) => continue,
-                Err(mpsc::error::TrySendError::Closed(_)) => {
-                    gone.push(i);
-                    break;
+    for i in 0..listeners.len() {
+        let name = &listeners[i].name;
+        let cached = last
+            .iter()
+            .chain(&others)
+            .find(|(j, _)| listeners[*j].name == *name)
+            .map(|(_, b)| b.clone());
+        let bytes = match cached {
+            Some(b) => b,
+            None => {
+                if buf.capacity() - buf.len() < 256 {
+                    buf.reserve(ENCODE_CHUNK);
                 }
-                Err(mpsc::error::TrySendError::Full(p)) => p,
-            };
-            match tokio::time::timeout(l.send_timeout, l.tx.send(p)).await {
-                Ok(Ok(())) => {}
-                Ok(Err(_)) => {
-                    gone.push(i);
-                    break;
+                encode(buf, name);
+                let b = buf.split().freeze();
+                if let Some(previous) = last.replace((i, b.clone())) {
+                    others.push(previous);
                 }
-                Err(_) => {
-                    tracing::warn!(
-                        conn = l.conn,
-                        timeout = ?l.send_timeout,
-                        "closing a connection that does not keep up with the source"
-                    );
-                    l.close.cancel();
-                    gone.push(i);
-                    break;
-                }
+                b
             }
+        };
+        if bytes.is_empty() {
+            continue;
+        }
+        if !send(&listeners[i], Outgoing::Frames(bytes)).await {
+            gone.push(i);
         }
     }
     for i in gone.into_iter().rev() {
         listeners.swap_remove(i);
+    }
+}
+
+/// Queues `item` on `listener`; `false` when its connection is gone, or closed because its
+/// queue stayed full longer than its send timeout.
+async fn send(listener: &Listener, item: Outgoing) -> bool {
+    // Room in the queue is the common case: no timer, no waiting.
+    let item = match listener.tx.try_send(item) {
+        Ok(()) => return true,
+        Err(mpsc::error::TrySendError::Closed(_)) => return false,
+        Err(mpsc::error::TrySendError::Full(item)) => item,
+    };
+    match tokio::time::timeout(listener.send_timeout, listener.tx.send(item)).await {
+        Ok(Ok(())) => true,
+        Ok(Err(_)) => false,
+        Err(_) => {
+            tracing::warn!(
+                conn = listener.conn,
+                timeout = ?listener.send_timeout,
+                "closing a connection that does not keep up with the source"
+            );
+            listener.close.cancel();
+            false
+        }
     }
 }
 
