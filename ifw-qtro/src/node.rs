@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, Interval};
 use tokio_util::codec::{FramedRead, FramedWrite};
@@ -26,12 +26,12 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
-use crate::codec::{ClassDefinition, TypeRegistry};
+use crate::codec::{ByteOrder, ClassDefinition, Reader, TypeRegistry, read_variant};
 use crate::error::{Error, Result};
-use crate::frame::{DEFAULT_MAX_FRAME_LENGTH, FrameCodec};
+use crate::frame::{DEFAULT_MAX_FRAME_LENGTH, Frame, FrameCodec};
 use crate::host::next_connection_id;
 use crate::link::{lock, write_loop};
-use crate::packet::{Call, ObjectInfo, Packet};
+use crate::packet::{Call, ObjectInfo, Packet, PacketType, read_values};
 use crate::replica::{
     Expected, NodeLink, Replica, ReplicaEvent, ReplicaInner, ReplicaSettings, ReplicaState,
 };
@@ -350,7 +350,15 @@ struct Session {
     tx: mpsc::Sender<Packet>,
     /// Objects AddObject was sent for, with the replica it was sent for.
     acquired: HashMap<String, Weak<ReplicaInner>>,
+    /// The last object a PropertyChange or signal was routed to: its name as the wire spells it
+    /// (UTF-16LE) and its entry of `acquired`; cleared whenever `acquired` changes.
+    last_target: Option<(Vec<u8>, Weak<ReplicaInner>)>,
 }
+
+/// Bytes read from the socket at a time.
+const READ_BUFFER: usize = 64 * 1024;
+/// Frames handled per wake-up of the connection task before it looks at its other work.
+const FRAMES_PER_WAKE: usize = 256;
 
 async fn run_session(
     shared: &Arc<Shared>,
@@ -359,7 +367,7 @@ async fn run_session(
 ) -> End {
     let codec = FrameCodec::with_max_frame_length(shared.options.max_frame_length);
     let (rd, wr) = tokio::io::split(stream);
-    let mut frames = FramedRead::new(rd, codec);
+    let mut frames = FramedRead::with_capacity(rd, codec, READ_BUFFER);
     let first = tokio::select! {
         () = cancel.cancelled() => return End::Cancelled,
         f = tokio::time::timeout(shared.options.connect_timeout, frames.next()) => f,
@@ -389,6 +397,7 @@ async fn run_session(
     let mut session = Session {
         tx,
         acquired: HashMap::new(),
+        last_target: None,
     };
     let mut heartbeat = shared.options.heartbeat_interval.map(|i| {
         let mut interval = tokio::time::interval_at(Instant::now() + i, i);
@@ -417,29 +426,30 @@ async fn run_session(
                 }
             }
             next = frames.next() => {
-                let frame = match next {
-                    None => break End::PeerClosed,
-                    Some(Err(e)) => break End::Failed(format!("bad frame: {e}")),
-                    Some(Ok(frame)) => frame,
-                };
-                traffic = true;
-                let packet = {
-                    let types = shared.types.read().unwrap_or_else(PoisonError::into_inner);
-                    frame.decode(&*types)
-                };
-                match packet {
-                    Ok(Packet::Pong { .. }) => awaiting_pong = false,
-                    Ok(packet) => {
-                        if !session.handle(shared, packet).await {
-                            break End::Cancelled;
-                        }
+                // What is already buffered is handled in one go.
+                let mut next = next;
+                let mut handled = 0;
+                let end = loop {
+                    let frame = match next {
+                        None => break Some(End::PeerClosed),
+                        Some(Err(e)) => break Some(End::Failed(format!("bad frame: {e}"))),
+                        Some(Ok(frame)) => frame,
+                    };
+                    traffic = true;
+                    if !session.handle_frame(shared, &frame, &mut awaiting_pong).await {
+                        break Some(End::Cancelled);
                     }
-                    // Framing is intact, so one packet can be skipped.
-                    Err(e) => tracing::warn!(
-                        packet = frame.packet_type.name(),
-                        error = %e,
-                        "undecodable packet skipped"
-                    ),
+                    handled += 1;
+                    if handled == FRAMES_PER_WAKE {
+                        break None;
+                    }
+                    match frames.next().now_or_never() {
+                        Some(n) => next = n,
+                        None => break None,
+                    }
+                };
+                if let Some(end) = end {
+                    break end;
                 }
             }
         }
@@ -464,6 +474,106 @@ async fn tick(interval: &mut Option<Interval>) {
 }
 
 impl Session {
+    /// Handles one frame from the host; `false` when the connection is gone.
+    async fn handle_frame(
+        &mut self,
+        shared: &Shared,
+        frame: &Frame,
+        awaiting_pong: &mut bool,
+    ) -> bool {
+        if matches!(
+            frame.packet_type,
+            PacketType::PropertyChangePacket | PacketType::InvokePacket
+        ) && let Some(alive) = self.handle_update(shared, frame).await
+        {
+            return alive;
+        }
+        let packet = {
+            let types = shared.types.read().unwrap_or_else(PoisonError::into_inner);
+            frame.decode(&*types)
+        };
+        match packet {
+            Ok(Packet::Pong { .. }) => *awaiting_pong = false,
+            Ok(packet) => return self.handle(shared, packet).await,
+            // Framing is intact, so one packet can be skipped.
+            Err(e) => tracing::warn!(
+                packet = frame.packet_type.name(),
+                error = %e,
+                "undecodable packet skipped"
+            ),
+        }
+        true
+    }
+
+    /// The fast path of a PropertyChange or Invoke for an acquired object: the
+    /// name is compared as it is on the wire, and a notify signal's arguments (a copy of the
+    /// value its PropertyChange carried) are not decoded. `None` leaves the frame to the general
+    /// path (another object, or something to report).
+    async fn handle_update(&mut self, shared: &Shared, frame: &Frame) -> Option<bool> {
+        let body = &frame.body[..];
+        let mut r = Reader::new(body, ByteOrder::Little);
+        let wire_name = r.byte_array().ok()??;
+        let replica = self.target(shared, wire_name)?;
+        let event = match frame.packet_type {
+            PacketType::PropertyChangePacket => {
+                let index = r.i32().ok()?;
+                let value = {
+                    let types = shared.types.read().unwrap_or_else(PoisonError::into_inner);
+                    read_variant(&mut r, &*types).ok()?
+                };
+                r.finish(frame.packet_type.name()).ok()?;
+                replica.apply_change(index, value)?
+            }
+            _ => {
+                let call = Call::from_i32(r.i32().ok()?);
+                let index = r.i32().ok()?;
+                // The body ends with the serial id and the property index.
+                let tail = body.len().checked_sub(4)?;
+                if r.remaining() < 8 {
+                    return None;
+                }
+                let property_index = i32::from_le_bytes(body[tail..].try_into().ok()?);
+                // A notify signal follows its PropertyChange, which was reported already.
+                if call != Call::InvokeMetaMethod || property_index >= 0 {
+                    return Some(true);
+                }
+                let args = {
+                    let types = shared.types.read().unwrap_or_else(PoisonError::into_inner);
+                    read_values(&mut r, &*types).ok()?
+                };
+                r.i32().ok()?;
+                r.i32().ok()?;
+                r.finish(frame.packet_type.name()).ok()?;
+                replica.signal(index, args)?
+            }
+        };
+        deliver(shared, &replica, vec![event]).await;
+        Some(true)
+    }
+
+    /// The acquired replica named `wire_name` (a `QString`'s UTF-16LE bytes), remembered
+    /// between packets.
+    fn target(&mut self, shared: &Shared, wire_name: &[u8]) -> Option<Arc<ReplicaInner>> {
+        if let Some((name, weak)) = &self.last_target
+            && name[..] == *wire_name
+        {
+            return weak.upgrade();
+        }
+        if !wire_name.len().is_multiple_of(2) {
+            return None;
+        }
+        let units = wire_name
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]));
+        let name = char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .ok()?;
+        let replica = self.acquired_replica(shared, &name)?;
+        let weak = self.acquired.get(&name)?.clone();
+        self.last_target = Some((wire_name.to_vec(), weak));
+        Some(replica)
+    }
+
     async fn send(&self, packet: Packet) -> bool {
         self.tx.send(packet).await.is_ok()
     }
@@ -471,6 +581,7 @@ impl Session {
     /// Sends RemoveObject for released replicas and AddObject for acquired ones the host
     /// remotes; `false` when the connection is gone.
     async fn reconcile(&mut self, shared: &Shared) -> bool {
+        self.last_target = None;
         let current: HashMap<String, Weak<ReplicaInner>> = {
             let mut replicas = lock(&shared.replicas);
             replicas.retain(|_, w| w.strong_count() > 0);
@@ -547,6 +658,7 @@ impl Session {
             Packet::RemoveObject { name } => {
                 tracing::debug!(name, "the host removed an object");
                 shared.objects.send_modify(|o| o.retain(|o| o.name != name));
+                self.last_target = None;
                 if self.acquired.remove(&name).is_some()
                     && let Some(r) = shared.replica(&name)
                 {

@@ -505,7 +505,7 @@ fn write_invoke(
     Ok(())
 }
 
-fn read_values(r: &mut Reader<'_>, types: &dyn TypeLookup) -> Result<Vec<Value>> {
+pub(crate) fn read_values(r: &mut Reader<'_>, types: &dyn TypeLookup) -> Result<Vec<Value>> {
     let n = r.count()?;
     let mut values = Vec::with_capacity(r.capacity_hint(n, 5));
     for _ in 0..n {

@@ -303,6 +303,53 @@ async fn two_objects_one_host() {
     host.shutdown().await;
 }
 
+/// Changes and signals of two objects, interleaved on one connection: each replica sees its own,
+/// once each and in order (notify signals are not reported on top of their changes).
+#[tokio::test]
+async fn interleaved_updates_of_two_objects() {
+    let host = Host::listen("tcp://127.0.0.1:0").await.unwrap();
+    let (sa, sb) = (car_source(1), car_source(2));
+    host.enable_remoting("Car", sa.clone()).await.unwrap();
+    host.enable_remoting("OtherCar", sb.clone()).await.unwrap();
+    let node = Node::connect(&host.url().to_string()).await.unwrap();
+    let a = static_car(&node).await;
+    let b = node.acquire("OtherCar", car_definition(), Some(CAR_SIGNATURE));
+    b.wait_ready(DEADLINE).await.unwrap();
+    let (mut ea, mut eb) = (a.subscribe(), b.subscribe());
+    for i in 10..20 {
+        sa.set("speed", i).await.unwrap();
+        sb.set("speed", i + 100).await.unwrap();
+        sb.emit_signal("crashed", vec![i.into(), "b".into()])
+            .await
+            .unwrap();
+        sa.emit_signal("crashed", vec![i.into(), "a".into()])
+            .await
+            .unwrap();
+    }
+    for (events, offset, tag) in [(&mut ea, 0, "a"), (&mut eb, 100, "b")] {
+        for i in 10..20 {
+            let e = next_event(events).await;
+            assert!(changed("speed", (i + offset).into())(&e), "{e:?}");
+            let e = next_event(events).await;
+            assert_eq!(
+                e,
+                ReplicaEvent::Signal {
+                    index: 4,
+                    signature: "crashed(int,QString)".into(),
+                    args: vec![Value::Int(i), Value::from(tag)],
+                }
+            );
+        }
+    }
+    assert_eq!(b.property("speed").unwrap(), Value::Int(119));
+    drop(a);
+    sb.set("speed", 7).await.unwrap();
+    let e = next_event(&mut eb).await;
+    assert!(changed("speed", 7.into())(&e), "{e:?}");
+    node.shutdown().await;
+    host.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_client_that_starts_before_its_host() {
     let url = free_tcp_url();
