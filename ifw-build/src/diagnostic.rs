@@ -205,22 +205,19 @@ impl Diagnostics {
                 files.push(f);
             }
         }
-        let keys: Vec<(usize, usize)> = self
-            .0
-            .iter()
-            .map(|d| match &d.location {
-                None => (0, 0),
-                Some((f, span)) => {
-                    let index = files.iter().position(|known| Arc::ptr_eq(known, f));
-                    (index.map_or(0, |i| i + 1), span.start)
-                }
-            })
-            .collect();
-        let mut order: Vec<usize> = (0..self.0.len()).collect();
-        order.sort_by_key(|&i| keys[i]);
-        let mut taken: Vec<Option<Diagnostic>> =
-            std::mem::take(&mut self.0).into_iter().map(Some).collect();
-        self.0 = order.into_iter().filter_map(|i| taken[i].take()).collect();
+        let key = |d: &Diagnostic| match &d.location {
+            None => (0, 0),
+            Some((f, span)) => {
+                let index = files.iter().position(|known| Arc::ptr_eq(known, f));
+                (index.map_or(0, |i| i + 1), span.start)
+            }
+        };
+        let keys: Vec<(usize, usize)> = self.0.iter().map(key).collect();
+        let mut keyed: Vec<((usize, usize), Diagnostic)> =
+            keys.into_iter().zip(std::mem::take(&mut self.0)).collect();
+        // `sort_by_key` is stable: diagnostics at one place keep their order.
+        keyed.sort_by_key(|(k, _)| *k);
+        self.0 = keyed.into_iter().map(|(_, d)| d).collect();
     }
 
     /// Whether there are none.

@@ -358,10 +358,7 @@ impl Replica {
     /// The cached value of the property called `name`.
     pub fn property(&self, name: &str) -> Result<Value> {
         let data = lock(&self.inner.data);
-        let def = data
-            .definition
-            .as_ref()
-            .ok_or_else(|| Error::NotReady(self.inner.name.clone()))?;
+        let def = self.definition_in(&data)?;
         let i = def
             .properties
             .iter()
@@ -393,10 +390,7 @@ impl Replica {
     pub async fn set_property(&self, name: &str, value: impl Into<Value>) -> Result<()> {
         let index = {
             let data = lock(&self.inner.data);
-            let def = data
-                .definition
-                .as_ref()
-                .ok_or_else(|| Error::NotReady(self.inner.name.clone()))?;
+            let def = self.definition_in(&data)?;
             def.properties
                 .iter()
                 .position(|p| p.name == name)
@@ -422,10 +416,7 @@ impl Replica {
     pub async fn call(&self, method: &str, args: Vec<Value>) -> Result<Value> {
         let index = {
             let data = lock(&self.inner.data);
-            let def = data
-                .definition
-                .as_ref()
-                .ok_or_else(|| Error::NotReady(self.inner.name.clone()))?;
+            let def = self.definition_in(&data)?;
             find_member(def.methods.iter().map(|m| &m.signature[..]), method)
                 .ok_or_else(|| self.unknown("method", method))?
         };
@@ -436,10 +427,7 @@ impl Replica {
     pub async fn call_at(&self, index: usize, args: Vec<Value>) -> Result<Value> {
         let returns = {
             let data = lock(&self.inner.data);
-            let def = data
-                .definition
-                .as_ref()
-                .ok_or_else(|| Error::NotReady(self.inner.name.clone()))?;
+            let def = self.definition_in(&data)?;
             let m = def
                 .methods
                 .get(index)
@@ -520,6 +508,13 @@ impl Replica {
             Ok(Err(_)) => Err(Error::Disconnected),
             Err(_) => Err(Error::Timeout("room in the outgoing queue")),
         }
+    }
+
+    /// The class definition in `data`, or `NotReady` while the replica has none yet.
+    fn definition_in<'d>(&self, data: &'d Data) -> Result<&'d ClassDefinition> {
+        data.definition
+            .as_deref()
+            .ok_or_else(|| Error::NotReady(self.inner.name.clone()))
     }
 
     fn unknown(&self, kind: &'static str, member: &str) -> Error {

@@ -328,19 +328,10 @@ fn plain_enum(cx: &Context<'_>, e: &Enum) -> Result<TokenStream, Diagnostic> {
         arms.push(quote!(#lit => ::std::result::Result::Ok(Self::#variant),));
     }
     let type_str = e.name.to_string();
+    let derives = plain_value_derives();
     Ok(quote! {
         #attrs
-        #[derive(
-            Debug,
-            Clone,
-            Copy,
-            PartialEq,
-            Eq,
-            Hash,
-            Default,
-            ::ifw_core::codegen::serde::Serialize,
-            ::ifw_core::codegen::serde::Deserialize
-        )]
+        #derives
         #[serde(crate = "::ifw_core::codegen::serde")]
         #[repr(i32)]
         pub enum #name {
@@ -423,19 +414,10 @@ fn flag(cx: &Context<'_>, e: &Enum) -> Result<TokenStream, Diagnostic> {
     }
     let all = Literal::u32_unsuffixed(all);
     let type_str = e.name.to_string();
+    let derives = plain_value_derives();
     Ok(quote! {
         #attrs
-        #[derive(
-            Debug,
-            Clone,
-            Copy,
-            PartialEq,
-            Eq,
-            Hash,
-            Default,
-            ::ifw_core::codegen::serde::Serialize,
-            ::ifw_core::codegen::serde::Deserialize
-        )]
+        #derives
         #[serde(crate = "::ifw_core::codegen::serde", try_from = "u32", into = "u32")]
         pub struct #name(u32);
 
@@ -539,4 +521,21 @@ fn flag(cx: &Context<'_>, e: &Enum) -> Result<TokenStream, Diagnostic> {
             }
         }
     })
+}
+
+/// The derives of enums and flags: small `Copy` values with serde.
+fn plain_value_derives() -> TokenStream {
+    quote! {
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            Default,
+            ::ifw_core::codegen::serde::Serialize,
+            ::ifw_core::codegen::serde::Deserialize
+        )]
+    }
 }
