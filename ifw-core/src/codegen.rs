@@ -5,7 +5,8 @@
 //! The helpers here exist for generated code; applications have no reason to call them.
 
 pub use ifw_qtro::codec::{
-    ClassDefinition, EnumDef, EnumKey, GadgetDef, MethodDef, PropertyDef, SignalDef,
+    ClassDefinition, EnumDef, EnumKey, FieldEncoding, GadgetDef, MethodDef, PropertyDef,
+    SignalDef,
 };
 pub use ifw_qtro::{
     BoxFuture, Gadget, Host, Node, Replica, ReplicaEvent, ReplicaState, SourceHandler,
