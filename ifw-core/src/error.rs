@@ -56,6 +56,9 @@ pub enum Error {
         /// The operation's QFace name.
         operation: &'static str,
     },
+    /// A zone the interface does not have.
+    #[error("no zone `{0}`")]
+    UnknownZone(String),
     /// The Qt Remote Objects layer failed.
     #[error(transparent)]
     Qtro(#[from] ifw_qtro::Error),
