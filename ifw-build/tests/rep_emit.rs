@@ -41,14 +41,15 @@ fn main() -> ExitCode {
         check(&corpus, &goldens, Path::new(rel), &signatures).map(|n| format!("{n} interfaces"))
     });
     let refused: Vec<String> = REFUSED_BY_QT.iter().map(|(r, _)| r.to_string()).collect();
-    let (refused_passed, refused_failed) = support::run_cases("rep emit (refused by Qt)", &refused, |rel| {
-        let expected = REFUSED_BY_QT
-            .iter()
-            .find(|(r, _)| r == rel)
-            .map(|(_, e)| *e)
-            .ok_or("no expectation")?;
-        check_refused(&corpus, rel, expected)
-    });
+    let (refused_passed, refused_failed) =
+        support::run_cases("rep emit (refused by Qt)", &refused, |rel| {
+            let expected = REFUSED_BY_QT
+                .iter()
+                .find(|(r, _)| r == rel)
+                .map(|(_, e)| *e)
+                .ok_or("no expectation")?;
+            check_refused(&corpus, rel, expected)
+        });
     if failed == 0 && passed == 61 && refused_failed == 0 && refused_passed == REFUSED_BY_QT.len() {
         ExitCode::SUCCESS
     } else {
@@ -99,22 +100,67 @@ enum Refusal {
 
 /// The corpus files Qt's generator refuses (goldens/ifcodegen/README.md) and ifw's behaviour.
 const REFUSED_BY_QT: &[(&str, Refusal)] = &[
-    ("Pelagicore+facelift/examples/AddressBook/interface/addressbook", Refusal::Interface),
-    ("Pelagicore+facelift/examples/ModuleImport/interface/mainmodule", Refusal::Interface),
-    ("Pelagicore+facelift/src/ipc/dbus/interfaces/facelift.ipc.dbus", Refusal::Map),
-    ("Pelagicore+facelift/tests/asyncfunctions/interface/asyncfunctions", Refusal::Map),
-    ("Pelagicore+facelift/tests/combined/interface/combined", Refusal::Interface),
-    ("Pelagicore+facelift/tests/manual/interface/test", Refusal::Interface),
-    ("Pelagicore+qface/tests/in/com.pelagicore.ivi.climate", Refusal::Undefined("AirflowDirections")),
+    (
+        "Pelagicore+facelift/examples/AddressBook/interface/addressbook",
+        Refusal::Interface,
+    ),
+    (
+        "Pelagicore+facelift/examples/ModuleImport/interface/mainmodule",
+        Refusal::Interface,
+    ),
+    (
+        "Pelagicore+facelift/src/ipc/dbus/interfaces/facelift.ipc.dbus",
+        Refusal::Map,
+    ),
+    (
+        "Pelagicore+facelift/tests/asyncfunctions/interface/asyncfunctions",
+        Refusal::Map,
+    ),
+    (
+        "Pelagicore+facelift/tests/combined/interface/combined",
+        Refusal::Interface,
+    ),
+    (
+        "Pelagicore+facelift/tests/manual/interface/test",
+        Refusal::Interface,
+    ),
+    (
+        "Pelagicore+qface/tests/in/com.pelagicore.ivi.climate",
+        Refusal::Undefined("AirflowDirections"),
+    ),
     // Qt names its map first; it also has an interface-typed property, which ifw refuses.
-    ("Pelagicore+qface/tests/in/com.pelagicore.ivi.tuner", Refusal::Interface),
-    ("Pelagicore+qface/tests/in/com.pelagicore.test", Refusal::Undefined("Date")),
-    ("idleroamer+goqface/_examples/AddressBook/AddressBook", Refusal::Map),
-    ("idleroamer+goqface/tests/AddressBook/AddressBook", Refusal::Map),
-    ("idleroamer+goqface/tests/Phone/dependency/AddressBook", Refusal::Map),
-    ("idleroamer+goqface/tests/Phone/dependent/Phone", Refusal::Map),
-    ("idleroamer+qfacedotnet/_examples/AddressBook/AddressBook", Refusal::Map),
-    ("idleroamer+qfacedotnet/test/AddressBook/AddressBookTests", Refusal::Map),
+    (
+        "Pelagicore+qface/tests/in/com.pelagicore.ivi.tuner",
+        Refusal::Interface,
+    ),
+    (
+        "Pelagicore+qface/tests/in/com.pelagicore.test",
+        Refusal::Undefined("Date"),
+    ),
+    (
+        "idleroamer+goqface/_examples/AddressBook/AddressBook",
+        Refusal::Map,
+    ),
+    (
+        "idleroamer+goqface/tests/AddressBook/AddressBook",
+        Refusal::Map,
+    ),
+    (
+        "idleroamer+goqface/tests/Phone/dependency/AddressBook",
+        Refusal::Map,
+    ),
+    (
+        "idleroamer+goqface/tests/Phone/dependent/Phone",
+        Refusal::Map,
+    ),
+    (
+        "idleroamer+qfacedotnet/_examples/AddressBook/AddressBook",
+        Refusal::Map,
+    ),
+    (
+        "idleroamer+qfacedotnet/test/AddressBook/AddressBookTests",
+        Refusal::Map,
+    ),
     ("idleroamer+qfacedotnet/test/Phone/Phone", Refusal::Map),
 ];
 
@@ -135,12 +181,18 @@ fn check_refused(corpus: &Path, rel: &str, expected: Refusal) -> Result<String, 
     let (mut reps, mut maps, mut errors) = (0, 0, Vec::new());
     for module in parsed.system.modules.values() {
         for interface in module.interfaces.values() {
-            let emitted = emit_interface(&parsed.system, module, interface, "x.qface")
-                .and_then(|t| Ok((t, emit_self_contained(&parsed.system, module, interface, "x.qface")?)));
+            let emitted =
+                emit_interface(&parsed.system, module, interface, "x.qface").and_then(|t| {
+                    Ok((
+                        t,
+                        emit_self_contained(&parsed.system, module, interface, "x.qface")?,
+                    ))
+                });
             match emitted {
                 Ok((text, self_contained)) => {
                     for t in [&text, &self_contained] {
-                        let file = parse(t).map_err(|e| format!("{}: does not parse: {e}\n{t}", interface.name))?;
+                        let file = parse(t)
+                            .map_err(|e| format!("{}: does not parse: {e}\n{t}", interface.name))?;
                         file.class(&interface.name).ok_or("class missing")?;
                     }
                     reps += 1;
@@ -154,18 +206,24 @@ fn check_refused(corpus: &Path, rel: &str, expected: Refusal) -> Result<String, 
     }
     match expected {
         // A map as an operation's result leaves no trace: every operation returns `QVariant`.
-        Refusal::Map if errors.is_empty() && reps > 0 => {
-            Ok(format!("{reps} interfaces emitted, {maps} with a QVariantMap"))
-        }
+        Refusal::Map if errors.is_empty() && reps > 0 => Ok(format!(
+            "{reps} interfaces emitted, {maps} with a QVariantMap"
+        )),
         Refusal::Interface
             if !errors.is_empty() && errors.iter().all(|e| e.contains("of type 'interface'")) =>
         {
-            Ok(format!("{} interfaces refused for an interface-typed member", errors.len()))
+            Ok(format!(
+                "{} interfaces refused for an interface-typed member",
+                errors.len()
+            ))
         }
         Refusal::Undefined(name) if errors.iter().any(|e| e.contains(name)) => {
             Ok(format!("emitter: unknown `{name}`"))
         }
-        _ => Err(format!("{reps} emitted ({maps} with maps), errors:\n{}", errors.join("\n"))),
+        _ => Err(format!(
+            "{reps} emitted ({maps} with maps), errors:\n{}",
+            errors.join("\n")
+        )),
     }
 }
 
@@ -263,9 +321,11 @@ fn check(
         }
         let self_contained = emit_self_contained(&parsed.system, module, interface, &source)
             .map_err(|d| d.render())?;
-        let file = parse(&self_contained)
-            .map_err(|e| format!("{name}: self-contained .rep does not parse: {e}\n{self_contained}"))?;
-        file.class(&interface.name).ok_or("class missing in the self-contained .rep")?;
+        let file = parse(&self_contained).map_err(|e| {
+            format!("{name}: self-contained .rep does not parse: {e}\n{self_contained}")
+        })?;
+        file.class(&interface.name)
+            .ok_or("class missing in the self-contained .rep")?;
     }
     Ok(module.interfaces.len())
 }

@@ -69,7 +69,13 @@ pub fn emit_interface(
     interface: &Interface,
     source: &str,
 ) -> Result<String, Diagnostic> {
-    emit(RepMode::QtInterfaceFramework, system, module, interface, source)
+    emit(
+        RepMode::QtInterfaceFramework,
+        system,
+        module,
+        interface,
+        source,
+    )
 }
 
 /// The self-contained `.rep` text for `interface` of `module`: it declares the enums, flags and
@@ -307,7 +313,10 @@ impl<'a> Types<'a> {
                 Referent::Enum {
                     name, flag_type, ..
                 } if self.mode == RepMode::SelfContained => {
-                    format!("{name}Enum::{}", flag_type.unwrap_or_else(|| name.to_string()))
+                    format!(
+                        "{name}Enum::{}",
+                        flag_type.unwrap_or_else(|| name.to_string())
+                    )
                 }
                 Referent::Struct { name, .. } if self.mode == RepMode::SelfContained => {
                     name.to_string()
