@@ -56,6 +56,7 @@ pub struct Builder {
     import_paths: Vec<PathBuf>,
     annotation_files: Vec<PathBuf>,
     emit_rep: bool,
+    rep_mode: rep::RepMode,
     options: Options,
 }
 
@@ -83,6 +84,14 @@ impl Builder {
     /// generator names it); off by default.
     pub fn emit_rep(mut self, on: bool) -> Self {
         self.emit_rep = on;
+        self
+    }
+
+    /// How the `.rep` files are written (with [`emit_rep`](Self::emit_rep)): Qt Interface
+    /// Framework's text (the default), or self-contained for plain Qt Remote Objects users, the
+    /// enums, flags and structs declared in the file (see [`rep`](crate::rep::emit_self_contained)).
+    pub fn rep_mode(mut self, mode: rep::RepMode) -> Self {
+        self.rep_mode = mode;
         self
     }
 
@@ -151,7 +160,7 @@ impl Builder {
                 .and_then(|f| f.path().file_name())
                 .map_or_else(|| "<memory>".into(), |n| n.to_string_lossy().into_owned());
             for interface in module.interfaces.values() {
-                match rep::emit_interface(system, module, interface, &source) {
+                match rep::emit_interface_in(self.rep_mode, system, module, interface, &source) {
                     Ok(text) => outputs.push((rep::rep_file_name(interface), text)),
                     Err(d) => diagnostics.push(d),
                 }
