@@ -5,8 +5,7 @@
 //! The helpers here exist for generated code; applications have no reason to call them.
 
 pub use ifw_qtro::codec::{
-    ClassDefinition, EnumDef, EnumKey, FieldEncoding, GadgetDef, MethodDef, PropertyDef,
-    SignalDef,
+    ClassDefinition, EnumDef, EnumKey, FieldEncoding, GadgetDef, MethodDef, PropertyDef, SignalDef,
 };
 pub use ifw_qtro::{
     BoxFuture, Gadget, Host, Node, Replica, ReplicaEvent, ReplicaState, SourceHandler,
@@ -14,7 +13,9 @@ pub use ifw_qtro::{
 };
 pub use serde;
 
-pub use crate::replica::{DEFAULT_RESULT_TIMEOUT, Operations, TypedEvents, cached, signal_argument};
+pub use crate::replica::{
+    DEFAULT_RESULT_TIMEOUT, Operations, TypedEvents, cached, signal_argument,
+};
 pub use crate::source::{PendingIds, answer, argument, log_refused, property, set_property};
 pub use crate::{Error, FromQtro, PendingResult, ToQtro, Variant};
 

@@ -67,13 +67,12 @@ impl FromQtro for PendingResult {
         let [(_, id), (_, failed)] = crate::codegen::gadget_fields(value, Self::TYPE_NAME)?;
         let id = match id {
             Value::ULongLong(id) => *id,
-            other => other
-                .as_i64()
-                .and_then(|i| u64::try_from(i).ok())
-                .ok_or(Error::UnexpectedValue {
+            other => other.as_i64().and_then(|i| u64::try_from(i).ok()).ok_or(
+                Error::UnexpectedValue {
                     expected: "a quint64 id",
                     found: other.kind(),
-                })?,
+                },
+            )?,
         };
         Ok(Self {
             id,

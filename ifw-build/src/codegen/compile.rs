@@ -117,7 +117,11 @@ impl Builder {
 
     /// Adds an attribute to the `<Interface>Service` traits `path` selects (see
     /// [`Options::trait_attribute`]), for example `#[mockall::automock]`.
-    pub fn trait_attribute(mut self, path: impl Into<String>, attribute: impl Into<String>) -> Self {
+    pub fn trait_attribute(
+        mut self,
+        path: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Self {
         self.options = self.options.trait_attribute(path, attribute);
         self
     }

@@ -163,7 +163,10 @@ impl<'a> Bound<'a> {
                     })?;
                 bound.index = Some(index);
                 bound.push = layout.methods.iter().position(|m| m.pushes == Some(index));
-                bound.changed = layout.signals.iter().position(|s| s.notifies == Some(index));
+                bound.changed = layout
+                    .signals
+                    .iter()
+                    .position(|s| s.notifies == Some(index));
             }
             properties.push(bound);
         }
@@ -172,9 +175,8 @@ impl<'a> Bound<'a> {
 
         let mut operations = Vec::new();
         for o in interface.operations.values() {
-            let method = method_named(&o.name).ok_or_else(|| {
-                cx.error(o.origin, format!("the .rep has no slot `{}`", o.name))
-            })?;
+            let method = method_named(&o.name)
+                .ok_or_else(|| cx.error(o.origin, format!("the .rep has no slot `{}`", o.name)))?;
             let ret = match o.ty.kind {
                 TypeKind::Void => quote!(()),
                 _ => rust_type(cx, &o.ty).map_err(|e| cx.error(o.origin, e))?,
@@ -242,7 +244,10 @@ impl<'a> Bound<'a> {
     pub(crate) fn definition_item(&self) -> TokenStream {
         let name = self.definition_fn();
         let definition = &self.definition;
-        let doc = format!(" The class definition of `{}`, in repc's index order.", self.lookup_name);
+        let doc = format!(
+            " The class definition of `{}`, in repc's index order.",
+            self.lookup_name
+        );
         quote! {
             #[doc = #doc]
             fn #name() -> ::ifw_core::codegen::ClassDefinition {
@@ -274,7 +279,10 @@ fn params<'a>(
         if out.iter().any(|o| o.name == name) {
             return Err(cx.error(
                 origin,
-                format!("parameter `{}` becomes `{name}` in Rust, like another one", p.name),
+                format!(
+                    "parameter `{}` becomes `{name}` in Rust, like another one",
+                    p.name
+                ),
             ));
         }
         let ty = rust_type(cx, &p.ty).map_err(|e| cx.error(origin, e))?;
@@ -347,7 +355,12 @@ fn definition(
                 .signals
                 .iter()
                 .find(|f| signature.split('(').next() == Some(&f.name))
-                .map(|f| f.params.iter().map(|p| p.plain_name().to_string()).collect())
+                .map(|f| {
+                    f.params
+                        .iter()
+                        .map(|p| p.plain_name().to_string())
+                        .collect()
+                })
                 .unwrap_or_default(),
         };
         quote! {
@@ -370,7 +383,12 @@ fn definition(
                 .slots
                 .iter()
                 .find(|f| signature.split('(').next() == Some(&f.name))
-                .map(|f| f.params.iter().map(|p| p.plain_name().to_string()).collect())
+                .map(|f| {
+                    f.params
+                        .iter()
+                        .map(|p| p.plain_name().to_string())
+                        .collect()
+                })
                 .unwrap_or_default(),
         };
         quote! {

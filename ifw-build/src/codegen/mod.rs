@@ -74,7 +74,11 @@ impl Options {
     /// Adds an attribute to the `<Interface>Service` traits `path` selects (`.` for all, a module
     /// name, or a qualified interface name), for example `#[mockall::automock]`.
     #[must_use]
-    pub fn trait_attribute(mut self, path: impl Into<String>, attribute: impl Into<String>) -> Self {
+    pub fn trait_attribute(
+        mut self,
+        path: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Self {
         self.trait_attributes.push((path.into(), attribute.into()));
         self
     }
@@ -105,26 +109,26 @@ fn select_attributes(
     qualified: &str,
     what: &str,
 ) -> Result<Vec<TokenStream>, String> {
-        let mut out = Vec::new();
-        for (path, attribute) in list {
-            let path = if path == "." {
-                ""
-            } else {
-                path.trim_start_matches('.')
-            };
-            let selected = path.is_empty()
-                || qualified == path
-                || qualified
-                    .strip_prefix(path)
-                    .is_some_and(|rest| rest.starts_with('.'));
-            if selected {
-                let tokens = attribute
-                    .parse::<TokenStream>()
-                    .map_err(|e| format!("{what} attribute `{attribute}` is not valid Rust: {e}"))?;
-                out.push(tokens);
-            }
+    let mut out = Vec::new();
+    for (path, attribute) in list {
+        let path = if path == "." {
+            ""
+        } else {
+            path.trim_start_matches('.')
+        };
+        let selected = path.is_empty()
+            || qualified == path
+            || qualified
+                .strip_prefix(path)
+                .is_some_and(|rest| rest.starts_with('.'));
+        if selected {
+            let tokens = attribute
+                .parse::<TokenStream>()
+                .map_err(|e| format!("{what} attribute `{attribute}` is not valid Rust: {e}"))?;
+            out.push(tokens);
         }
-        Ok(out)
+    }
+    Ok(out)
 }
 
 /// The formatted Rust source for `module` of `system`: a header comment saying what it was

@@ -46,7 +46,8 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         let variant = format_ident!("{}Changed", p.property.name.to_upper_camel_case());
         let variant_doc = format!(" `{qname}` changed.");
         if let (Some(index), false) = (p.index, bound.zoned) {
-            let cached_doc = " The cached value (an error before the replica was first initialized).";
+            let cached_doc =
+                " The cached value (an error before the replica was first initialized).";
             methods.push(quote! {
                 #doc
                 #[doc = ""]
@@ -264,9 +265,8 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
             },
         }
     };
-    let event_doc = format!(
-        " A change seen by a replica of `{lookup}`: a property change or a signal."
-    );
+    let event_doc =
+        format!(" A change seen by a replica of `{lookup}`: a property change or a signal.");
     let events_doc = format!(" The stream of [`{event}`]s of a [`{name}`].");
     let replica_doc = format!(
         " A typed replica of `{lookup}` (repc's layout and signature), as Qt IF's QtRO backend uses it. Cheap to clone."

@@ -42,7 +42,7 @@ pub(crate) fn service(cx: &Context<'_>, bound: &Bound<'_>) -> Result<TokenStream
         let zone = bound
             .zoned
             .then(|| Bound::zone_param(&op.params))
-            .map(|z| quote!(, #z: ::std::string::String));
+            .map(|z| quote!(#z: ::std::string::String));
         let zone_name = bound.zoned.then(|| Bound::zone_param(&op.params));
         let ret = &op.ret;
         let operation = o.name.to_string();

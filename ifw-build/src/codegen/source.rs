@@ -118,7 +118,8 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                         .await?;
                 }
             });
-            let zoned_doc = format!(" `{qname}` in `zone`, or `None` for a zone the source does not have.");
+            let zoned_doc =
+                format!(" `{qname}` in `zone`, or `None` for a zone the source does not have.");
             methods.push(quote! {
                 #[doc = #zoned_doc]
                 #[doc = ""]
@@ -199,14 +200,14 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
             let i = op.params.len();
             (
                 quote!(let #z: ::std::string::String = ::ifw_core::codegen::argument(&args, #i)?;),
-                quote!(, #z),
+                quote!(#z),
             )
         });
         let (zone_read, zone_arg) = zone.unzip();
         let result = if op.operation.ty.kind == crate::model::TypeKind::Void {
-            quote!(service.#fname(&inner, #(#names),* #zone_arg).await.map(|()| ::ifw_core::codegen::Value::Invalid))
+            quote!(service.#fname(&inner, #(#names,)* #zone_arg).await.map(|()| ::ifw_core::codegen::Value::Invalid))
         } else {
-            quote!(service.#fname(&inner, #(#names),* #zone_arg).await.map(|v| ::ifw_core::codegen::ToQtro::to_qtro(&v)))
+            quote!(service.#fname(&inner, #(#names,)* #zone_arg).await.map(|v| ::ifw_core::codegen::ToQtro::to_qtro(&v)))
         };
         arms.push(quote! {
             #method => {
@@ -345,7 +346,8 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
     } else {
         (quote!(args), quote!(source))
     };
-    let uses_service = !(bound.operations.is_empty() && !bound.properties.iter().any(BoundProperty::writable));
+    let uses_service =
+        !(bound.operations.is_empty() && !bound.properties.iter().any(BoundProperty::writable));
     let service_binding = if uses_service {
         quote!(let service = ::std::sync::Arc::clone(&self.service);)
     } else {
@@ -368,7 +370,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
 
         impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(stringify!(#name)).field("object", &self.object).finish_non_exhaustive()
+                f.debug_struct(stringify!(#name)).field("object", &self.object).finish()
             }
         }
 

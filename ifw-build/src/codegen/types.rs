@@ -239,6 +239,11 @@ pub(crate) fn structure(cx: &Context<'_>, s: &Struct) -> Result<TokenStream, Dia
         bindings.push(quote!((_, #binding)));
     }
     let qt_name = qt_type_name(cx, &s.name);
+    let to_list = if to_fields.is_empty() {
+        quote!(::std::vec::Vec::<(&str, ::ifw_core::codegen::Value)>::new())
+    } else {
+        quote!(::std::vec![#(#to_fields),*])
+    };
     Ok(quote! {
         #attrs
         #[derive(
@@ -258,7 +263,7 @@ pub(crate) fn structure(cx: &Context<'_>, s: &Struct) -> Result<TokenStream, Dia
             fn to_qtro(&self) -> ::ifw_core::codegen::Value {
                 ::ifw_core::codegen::Value::Gadget(::ifw_core::codegen::Gadget::typed(
                     #qt_name,
-                    ::std::vec![#(#to_fields),*],
+                    #to_list,
                 ))
             }
         }
