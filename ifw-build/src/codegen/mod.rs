@@ -215,6 +215,7 @@ pub fn generate_tokens(
     });
     Ok(quote! {
         #doc
+        #[allow(clippy::disallowed_names, reason = "the names are the IDL's")]
         pub mod #name {
             #(#items)*
         }
