@@ -62,8 +62,8 @@ pub fn gadget_fields<'a, const N: usize>(
         })
 }
 
-/// The integer an enum or flag of type `type_name` arrived as (Qt IF sends `quint32`; any
-/// integer kind is accepted).
+/// The integer an enum or flag of type `type_name` arrived as (`qint32` at the top level,
+/// `quint32` inside a struct; any integer kind is accepted).
 ///
 /// ```
 /// use ifw_core::codegen::{Value, enum_value};
@@ -79,13 +79,23 @@ pub fn enum_value(value: &Value, type_name: &'static str) -> Result<i64, Error> 
     })
 }
 
-/// The `quint32` an enum or flag travels as.
+/// The value an enum or flag travels as: a 4-byte integer. As a property value, argument or
+/// result, QtRO's `encodeVariant` turns every enum and `QFlags` into a `qint32` (`int`) before
+/// streaming it; inside a Qt IF struct its `operator<<` writes `quint32(var)`, the same four bytes.
 ///
 /// ```
-/// assert_eq!(ifw_core::codegen::enum_to_qtro(-1), ifw_core::codegen::Value::UInt(u32::MAX));
+/// assert_eq!(ifw_core::codegen::enum_to_qtro(-1), ifw_core::codegen::Value::Int(-1));
 /// ```
 pub fn enum_to_qtro(value: i32) -> Value {
-    // Qt IF writes `quint32(var)`: a negative enum value wraps, as in C++.
-    #[allow(clippy::cast_sign_loss)]
-    Value::UInt(value as u32)
+    Value::Int(value)
+}
+
+/// The value a flag's bits travel as (see [`enum_to_qtro`]); bits above 2³¹ wrap, as in C++.
+///
+/// ```
+/// assert_eq!(ifw_core::codegen::flag_to_qtro(5), ifw_core::codegen::Value::Int(5));
+/// ```
+pub fn flag_to_qtro(bits: u32) -> Value {
+    #[allow(clippy::cast_possible_wrap)]
+    Value::Int(bits as i32)
 }

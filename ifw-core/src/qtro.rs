@@ -2,12 +2,13 @@
 //!
 //! The mapping is the one Qt Interface Framework's generated frontend uses on the wire: `int` →
 //! `int`, `real` → `double`, `bool`, `string` → `QString`, `var` → `QVariant`, `list<T>` →
-//! `QVariantList`, a struct → a gadget named as Qt registers it with its fields in declaration
-//! order, an enum or flag → `quint32`.
+//! `QVariantList`, a struct → a typed gadget named as Qt registers it, its fields in declaration
+//! order each with its own `QDataStream` operator, an enum or flag → a 4-byte integer (`qint32`
+//! from QtRO's `encodeVariant` at the top level, the same bytes as the `quint32` a struct's
+//! `operator<<` writes).
 //!
-//! Qt IF's structs stream their fields with their own typed `QDataStream` operators, while
-//! ifw-qtro's [`Value::Gadget`] is written the way repc's PODs are, one `QVariant` per field; the
-//! field values and their order are the same, the bytes are not yet (see the crate's issue list).
+//! Not yet byte-exact: an enum inside a `list<…>` travels as an `int` `QVariant`, where Qt IF
+//! sends a `QVariant` of the enum's user type (Qt converts either back).
 
 use std::collections::BTreeMap;
 
