@@ -62,8 +62,8 @@ pub fn gadget_fields<'a, const N: usize>(
         })
 }
 
-/// The integer an enum or flag of type `type_name` arrived as (`qint32` at the top level,
-/// `quint32` inside a struct; any integer kind is accepted).
+/// The integer an enum or flag of type `type_name` arrived as (Qt IF sends `quint32`; any
+/// integer kind is accepted).
 ///
 /// ```
 /// use ifw_core::codegen::{Value, enum_value};
@@ -79,23 +79,40 @@ pub fn enum_value(value: &Value, type_name: &'static str) -> Result<i64, Error> 
     })
 }
 
-/// The value an enum or flag travels as: a 4-byte integer. As a property value, argument or
-/// result, QtRO's `encodeVariant` turns every enum and `QFlags` into a `qint32` (`int`) before
-/// streaming it; inside a Qt IF struct its `operator<<` writes `quint32(var)`, the same four bytes.
+/// The `quint32` an enum or flag travels as.
 ///
 /// ```
-/// assert_eq!(ifw_core::codegen::enum_to_qtro(-1), ifw_core::codegen::Value::Int(-1));
+/// assert_eq!(ifw_core::codegen::enum_to_qtro(-1), ifw_core::codegen::Value::UInt(u32::MAX));
 /// ```
 pub fn enum_to_qtro(value: i32) -> Value {
-    Value::Int(value)
+    // Qt IF writes `quint32(var)`: a negative enum value wraps, as in C++.
+    #[allow(clippy::cast_sign_loss)]
+    Value::UInt(value as u32)
 }
 
-/// The value a flag's bits travel as (see [`enum_to_qtro`]); bits above 2³¹ wrap, as in C++.
+/// A value as Qt Remote Objects sends it on its own (a property, an argument, a return value):
+/// [`ToQtro`], except that an enum or flag, which Qt IF's structs stream as a `quint32`, travels as
+/// an `int`, because QtRO's `encodeVariant` turns every 4-byte enum into one (checked against
+/// Qt 6.4 by `ifw-build/tests/qt-echo`). QFace has no unsigned type, so a top-level
+/// [`Value::UInt`] can only be an enum or flag.
 ///
 /// ```
-/// assert_eq!(ifw_core::codegen::flag_to_qtro(5), ifw_core::codegen::Value::Int(5));
+/// use ifw_core::codegen::{Value, to_wire};
+///
+/// struct Mode(u32);
+/// impl ifw_core::ToQtro for Mode {
+///     fn to_qtro(&self) -> Value {
+///         Value::UInt(self.0)
+///     }
+/// }
+/// assert_eq!(to_wire(&Mode(2)), Value::Int(2));
+/// assert_eq!(to_wire(&"text".to_string()), Value::from("text"));
 /// ```
-pub fn flag_to_qtro(bits: u32) -> Value {
-    #[allow(clippy::cast_possible_wrap)]
-    Value::Int(bits as i32)
+pub fn to_wire<T: ToQtro + ?Sized>(value: &T) -> Value {
+    match value.to_qtro() {
+        // The enum's bits, as C++ converts them: a flag with the top bit set wraps.
+        #[allow(clippy::cast_possible_wrap)]
+        Value::UInt(bits) => Value::Int(bits as i32),
+        other => other,
+    }
 }

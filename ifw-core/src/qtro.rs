@@ -2,13 +2,14 @@
 //!
 //! The mapping is the one Qt Interface Framework's generated frontend uses on the wire: `int` →
 //! `int`, `real` → `double`, `bool`, `string` → `QString`, `var` → `QVariant`, `list<T>` →
-//! `QVariantList`, a struct → a typed gadget named as Qt registers it, its fields in declaration
-//! order each with its own `QDataStream` operator, an enum or flag → a 4-byte integer (`qint32`
-//! from QtRO's `encodeVariant` at the top level, the same bytes as the `quint32` a struct's
-//! `operator<<` writes).
+//! `QVariantList`, a struct → a gadget named as Qt registers it with its fields in declaration
+//! order, an enum or flag → `quint32`.
 //!
-//! Not yet byte-exact: an enum inside a `list<…>` travels as an `int` `QVariant`, where Qt IF
-//! sends a `QVariant` of the enum's user type (Qt converts either back).
+//! Structs are typed gadgets: each field is written with its own `QDataStream` operator, as Qt
+//! IF's generated `operator<<` writes it. Sent on their own (a property, an argument, a result),
+//! enums and flags become an `int`, as QtRO's `encodeVariant` sends them
+//! ([`to_wire`](crate::codegen::to_wire)). Not yet byte-exact: an enum inside a `list<…>` travels
+//! as a `uint` `QVariant` where Qt IF sends a `QVariant` of the enum's user type.
 
 use std::collections::BTreeMap;
 

@@ -14,8 +14,7 @@
 //!   typed `QDataStream` operator as Qt IF's generated `operator<<` does (a `var` field as a whole
 //!   `QVariant`, an enum or flag as `quint32`).
 //! - An enum → a `#[repr(i32)]` enum whose first member is the default; serde uses the member
-//!   names. Over QtRO it is a 4-byte integer: `qint32` as QtRO's `encodeVariant` sends a value,
-//!   the same bytes as the `quint32` Qt IF's struct `operator<<` writes.
+//!   names. Over QtRO it is a `quint32`, as Qt IF's frontend streams it.
 //! - A flag → a `u32` bit-set newtype: one associated constant per member (SHOUTY case), `|`,
 //!   `&`, `contains`; serde and QtRO carry the bits, and unknown bits are refused on the way in.
 //!
@@ -521,7 +520,7 @@ fn flag(cx: &Context<'_>, e: &Enum) -> Result<TokenStream, Diagnostic> {
 
         impl ::ifw_core::codegen::ToQtro for #name {
             fn to_qtro(&self) -> ::ifw_core::codegen::Value {
-                ::ifw_core::codegen::flag_to_qtro(self.0)
+                ::ifw_core::codegen::Value::UInt(self.0)
             }
         }
 
