@@ -14,6 +14,14 @@ pub enum Error {
     /// The inputs have errors; `Display` renders every one with its source snippet.
     #[error("{0}")]
     Diagnostics(Diagnostics),
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// A file could not be written.
     #[error("cannot write {path}: {source}")]
     Write {

@@ -37,7 +37,7 @@ pub mod model;
 pub mod rep;
 pub mod source;
 
-pub use codegen::{Builder, compile, configure};
+pub use codegen::{Builder, compile, compile_rep, configure};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use error::Error;
 pub use frontend::{Frontend, Parsed};

@@ -13,6 +13,10 @@ pub use ifw_qtro::{
 };
 pub use serde;
 
+pub use crate::rep::{
+    rep_answer, rep_argument, rep_bytes, rep_cached, rep_entries, rep_fields, rep_items, rep_list,
+    rep_map, rep_refuse_write, rep_variant,
+};
 pub use crate::replica::{
     DEFAULT_RESULT_TIMEOUT, Operations, TypedEvents, cached, signal_argument,
 };

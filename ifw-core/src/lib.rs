@@ -21,6 +21,7 @@ pub mod codegen;
 mod error;
 mod pending;
 mod qtro;
+mod rep;
 pub mod replica;
 pub mod source;
 mod variant;

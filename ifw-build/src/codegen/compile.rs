@@ -30,6 +30,27 @@ pub fn compile(path: impl AsRef<Path>) -> Result<(), Error> {
     configure().compile(&[path])
 }
 
+/// Generates Rust for a hand-written Qt Remote Objects `.rep` file into `OUT_DIR`, from
+/// `build.rs`: `<stem>.rep.rs`, holding `pub mod <stem in snake case>` with the file's PODs,
+/// enums and flags and, per class, a service trait, source, replica and event enum (see
+/// [`generate_rep`](super::generate_rep)). For options, see [`Builder::compile_rep`].
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), ifw_build::Error> {
+///     ifw_build::compile_rep("rep/simpleswitch.rep")
+/// }
+/// ```
+///
+/// ```ignore
+/// // src/lib.rs
+/// ifw_core::include_module!("simpleswitch.rep");
+/// use simpleswitch::{SimpleSwitchReplica, SimpleSwitchSource};
+/// ```
+pub fn compile_rep(path: impl AsRef<Path>) -> Result<(), Error> {
+    configure().compile_rep(&[path])
+}
+
 /// A [`Builder`] with the defaults: output to `OUT_DIR`, no import paths, no extra annotation
 /// files, no `.rep` files.
 ///
@@ -168,6 +189,53 @@ impl Builder {
                     Ok(text) => outputs.push((rep::rep_file_name(interface), text)),
                     Err(d) => diagnostics.push(d),
                 }
+            }
+        }
+        if diagnostics.has_errors() {
+            return Err(Error::Diagnostics(diagnostics));
+        }
+        std::fs::create_dir_all(&out_dir).map_err(|source| Error::Write {
+            path: out_dir.clone(),
+            source,
+        })?;
+        for (name, text) in outputs {
+            write_if_changed(&out_dir.join(name), &text)?;
+        }
+        Ok(())
+    }
+}
+
+impl Builder {
+    /// Reads hand-written Qt Remote Objects `.rep` files and writes `<stem>.rep.rs` for each into
+    /// the output directory (include it with `ifw_core::include_module!("<stem>.rep")`). The type
+    /// and trait attributes, [`build_source`](Self::build_source) and
+    /// [`build_replica`](Self::build_replica) apply, with paths `<module>.<Type>` (`<module>` the
+    /// stem in snake case, a class's enum `<module>.<Class>.<Enum>`); import paths, annotation
+    /// files and `.rep` emission are for QFace files and do not. Every file is printed as
+    /// `cargo:rerun-if-changed=`; errors carry the `.rep` position.
+    pub fn compile_rep<P: AsRef<Path>>(self, files: &[P]) -> Result<(), Error> {
+        let out_dir = match self.out_dir {
+            Some(dir) => dir,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
+        };
+        let mut diagnostics = Diagnostics::default();
+        let mut outputs = Vec::new();
+        for path in files {
+            let path = path.as_ref();
+            println!("cargo:rerun-if-changed={}", path.display());
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let stem = path
+                .file_stem()
+                .map_or_else(|| "rep".into(), |s| s.to_string_lossy().into_owned());
+            match super::generate_rep(path, &text, &self.options) {
+                Ok(rust) => outputs.push((format!("{stem}.rep.rs"), rust)),
+                Err(Error::Diagnostics(d)) => diagnostics.extend(d),
+                Err(e) => return Err(e),
             }
         }
         if diagnostics.has_errors() {

@@ -23,12 +23,14 @@
 
 mod compile;
 mod interface;
+mod repc;
 mod replica;
 mod service;
 mod source;
 mod types;
 
-pub use compile::{Builder, compile, configure};
+pub use compile::{Builder, compile, compile_rep, configure};
+pub use repc::{generate_rep, rep_module_name};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

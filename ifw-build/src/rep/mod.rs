@@ -43,6 +43,7 @@ pub use error::{RepError, RepErrorKind};
 pub use layout::{
     ApiSignature, Layout, LayoutMethod, LayoutProperty, LayoutSignal, SignaturePart, layout,
 };
+pub(crate) use normalize::normalize_type as normalized_type_name;
 pub use parse::parse;
 pub use schema::{
     Class, Enum, EnumValue, Flag, Function, Model, Modifier, Param, Pod, PodMember, Property,
