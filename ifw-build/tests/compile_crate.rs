@@ -1,7 +1,9 @@
 //! The generated code in a user's crate: `tests/fixtures/compile-crate` has a `build.rs` that
 //! calls `ifw_build::configure()…compile(…)` on `idl/climate.qface`, `idl/mediaplayer.qface` (and
-//! a fixture IDL using every type mapping), tests that exercise the generated types, and an
-//! end-to-end test of the generated Source and Replica over a QtRO host and node (`tests/qtro_e2e.rs`). This test builds and runs that
+//! a fixture IDL using every type mapping) and `ifw_build::compile_rep` on the hand-written
+//! `rep/garage.rep`, tests that exercise the generated types, and an
+//! end-to-end test of the generated Source and Replica over a QtRO host and node (`tests/qtro_e2e.rs`,
+//! `tests/rep_e2e.rs`). This test builds and runs that
 //! crate's tests with Cargo, runs clippy on it with `-D warnings`, and checks that the build
 //! script reruns exactly when one of its inputs changes.
 //!
@@ -80,6 +82,8 @@ fn generated_code_compiles_passes_its_tests_and_clippy() {
     assert!(output.contains("test result: ok. 7 passed"), "{output}");
     // tests/qtro_e2e.rs: generated Source and Replica over a real Host and Node.
     assert!(output.contains("test result: ok. 6 passed"), "{output}");
+    // tests/rep_e2e.rs: the code compile_rep generated from rep/garage.rep, over a Host and Node.
+    assert!(output.contains("test result: ok. 4 passed"), "{output}");
     let (ok, output) = cargo(
         &["clippy", "--all-targets", "--", "-D", "warnings"],
         &target_dir,
@@ -129,6 +133,7 @@ fn rebuilds_exactly_when_an_input_changes(target_dir: &Path) {
         format!("{idl}/mediaplayer.qface"),
         "idl/fixture.qface".to_string(),
         "idl/fixture.yaml".to_string(),
+        "rep/garage.rep".to_string(),
     ];
     assert_eq!(directives(&output), expected, "{output}");
     // A source file is not an input of the build script: the crate recompiles, the script does not

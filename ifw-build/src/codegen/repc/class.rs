@@ -460,6 +460,18 @@ fn properties_struct(names: &Idents, class: &rep::Class, props: &[Prop<'_>]) -> 
         " The property values of `{}`; the default is the `.rep`'s defaults.",
         class.name
     );
+    if props
+        .iter()
+        .all(|p| p.p.default_value.is_none() && p.ty.derives_default())
+    {
+        return quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq, Default)]
+            pub struct #name {
+                #(#fields)*
+            }
+        };
+    }
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -988,6 +1000,7 @@ fn replica(
         pub type #events = ::ifw_core::codegen::TypedEvents<#event>;
 
         /// A replica event as the class's event; `None` for what is not one.
+        #[allow(clippy::collapsible_match, reason = "one arm per member, however many there are")]
         fn #convert(
             #event_binding: ::ifw_core::codegen::ReplicaEvent,
         ) -> ::std::option::Option<::std::result::Result<#event, ::ifw_core::codegen::Error>> {

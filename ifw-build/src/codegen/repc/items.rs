@@ -68,6 +68,28 @@ pub(crate) fn pod(cx: &RepContext<'_>, pod: &rep::Pod) -> Result<TokenStream, Di
     }
     let qt_name = &pod.name;
     let n = pod.members.len();
+    let derive_default = pod.members.iter().all(|m| {
+        cx.table
+            .resolve(&m.type_name, Some(&pod.name))
+            .is_ok_and(|t| t.derives_default())
+    });
+    let (derives, default_impl) = if derive_default {
+        (
+            quote!(#[derive(Debug, Clone, PartialEq, Default)]),
+            quote!(),
+        )
+    } else {
+        (
+            quote!(#[derive(Debug, Clone, PartialEq)]),
+            quote! {
+                impl ::std::default::Default for #name {
+                    fn default() -> Self {
+                        Self { #(#defaults)* }
+                    }
+                }
+            },
+        )
+    };
     let value_binding = if n == 0 {
         quote!(_value)
     } else {
@@ -76,16 +98,12 @@ pub(crate) fn pod(cx: &RepContext<'_>, pod: &rep::Pod) -> Result<TokenStream, Di
     Ok(quote! {
         #[doc = #doc]
         #attrs
-        #[derive(Debug, Clone, PartialEq)]
+        #derives
         pub struct #name {
             #(#fields)*
         }
 
-        impl ::std::default::Default for #name {
-            fn default() -> Self {
-                Self { #(#defaults)* }
-            }
-        }
+        #default_impl
 
         impl ::ifw_core::codegen::ToQtro for #name {
             fn to_qtro(&self) -> ::ifw_core::codegen::Value {

@@ -152,27 +152,65 @@ impl CppType {
             CppType::List(name, e) => {
                 let element = e.qt();
                 let gadget = e.is_pod();
-                let inner = e.to_wire(&quote!(v));
-                quote!(::ifw_core::codegen::rep_list(
-                    #name,
-                    #element,
-                    #gadget,
-                    (#expr).iter().map(|v| #inner).collect(),
-                ))
+                let inner = e.to_wire_fn();
+                quote!({
+                    let items = #expr;
+                    ::ifw_core::codegen::rep_list(#name, #element, #gadget, items.iter().map(#inner).collect())
+                })
             }
             CppType::Map(name, k, v) => {
                 let (key, value) = (k.qt(), v.qt());
                 let gadget = v.is_pod();
                 let kto = k.to_wire(&quote!(k));
                 let vto = v.to_wire(&quote!(v));
-                quote!(::ifw_core::codegen::rep_map(
-                    #name,
-                    #key,
-                    #value,
-                    #gadget,
-                    (#expr).iter().map(|(k, v)| (#kto, #vto)).collect(),
-                ))
+                quote!({
+                    let entries = #expr;
+                    ::ifw_core::codegen::rep_map(
+                        #name,
+                        #key,
+                        #value,
+                        #gadget,
+                        entries.iter().map(|(k, v)| (#kto, #vto)).collect(),
+                    )
+                })
             }
+        }
+    }
+
+    /// A function (path or closure) from `&T` to the wire `Value`.
+    fn to_wire_fn(&self) -> TokenStream {
+        match self {
+            CppType::Scalar(..) | CppType::String | CppType::Named(_) => {
+                quote!(::ifw_core::codegen::ToQtro::to_qtro)
+            }
+            _ => {
+                let body = self.to_wire(&quote!(v));
+                quote!(|v| #body)
+            }
+        }
+    }
+
+    /// A function (path or closure) from `&Value` to `Result<T, Error>`.
+    fn from_wire_fn(&self) -> TokenStream {
+        match self {
+            CppType::Scalar(..) | CppType::String | CppType::Named(_) => {
+                let t = self.rust();
+                quote!(<#t as ::ifw_core::codegen::FromQtro>::from_qtro)
+            }
+            CppType::Bytes => quote!(::ifw_core::codegen::rep_bytes),
+            _ => {
+                let body = self.from_wire(&quote!(v));
+                quote!(|v| #body)
+            }
+        }
+    }
+
+    /// Whether the Rust type's `Default` is the type's default (all but `QVariant`'s `Value`).
+    pub(crate) fn derives_default(&self) -> bool {
+        match self {
+            CppType::Variant => false,
+            CppType::Named(_) | CppType::Scalar(..) | CppType::String | CppType::Bytes => true,
+            CppType::List(..) | CppType::Map(..) => true,
         }
     }
 
@@ -189,9 +227,9 @@ impl CppType {
                 ::ifw_core::codegen::Error,
             >::Ok(::ifw_core::codegen::rep_variant(#expr))),
             CppType::List(_, e) => {
-                let inner = e.from_wire(&quote!(v));
+                let inner = e.from_wire_fn();
                 quote!(::ifw_core::codegen::rep_items(#expr).and_then(|items| {
-                    items.iter().map(|v| #inner).collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
+                    items.iter().map(#inner).collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
                 }))
             }
             CppType::Map(_, k, v) => {
