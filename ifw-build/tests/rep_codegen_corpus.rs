@@ -6,7 +6,8 @@
 //!
 //! Run: `cargo test -p ifw-build --features conformance --test rep_codegen_corpus -- ../shared`
 //! (or set `IFW_SHARED`). Without a corpus it fails. The last line is
-//! `rep codegen corpus: N files, G generated, R refused, F failed`.
+//! `rep codegen corpus: N files, G generated, R refused, F failed`. With `IFW_REP_OUT=<dir>`, the
+//! generated files are also written there (`<n>.rs`, in the order listed), to compile them.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -82,7 +83,15 @@ fn main() -> ExitCode {
         match outcome {
             Err(_) => failed.push(format!("{rel}: the generator panicked")),
             Ok(Ok(rust)) => match syn::parse_file(&rust) {
-                Ok(_) => generated.push(rel.clone()),
+                Ok(_) => {
+                    if let Some(out) = std::env::var_os("IFW_REP_OUT") {
+                        let file = Path::new(&out).join(format!("{}.rs", generated.len()));
+                        if let Err(e) = std::fs::write(&file, &rust) {
+                            failed.push(format!("{rel}: cannot write {}: {e}", file.display()));
+                        }
+                    }
+                    generated.push(rel.clone());
+                }
                 Err(e) => failed.push(format!("{rel}: generated Rust does not parse: {e}")),
             },
             Ok(Err(e)) => {

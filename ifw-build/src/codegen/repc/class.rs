@@ -479,6 +479,7 @@ fn properties_struct(names: &Idents, class: &rep::Class, props: &[Prop<'_>]) -> 
             #(#fields)*
         }
 
+        #[allow(clippy::derivable_impls, reason = "the defaults are the .rep's")]
         impl ::std::default::Default for #name {
             fn default() -> Self {
                 Self { #(#defaults)* }
@@ -696,6 +697,24 @@ fn source(
         let f = &p.field;
         p.ty.to_wire(&quote!(&properties.#f))
     });
+    let (method_binding, dispatch) = if arms.is_empty() {
+        (quote!(_method), quote!(::ifw_core::codegen::Value::Invalid))
+    } else {
+        (
+            quote!(method),
+            quote! {
+                match method {
+                    #(#arms)*
+                    _ => ::ifw_core::codegen::Value::Invalid,
+                }
+            },
+        )
+    };
+    let properties_binding = if props.is_empty() {
+        quote!(_properties)
+    } else {
+        quote!(properties)
+    };
     let (args_binding, source_binding) = if arms.is_empty() {
         (quote!(_args), quote!(_source))
     } else {
@@ -763,7 +782,7 @@ fn source(
             /// A source of `service` with these initial property values.
             pub fn new<S: #service>(
                 service: S,
-                properties: #props_ty,
+                #properties_binding: #props_ty,
             ) -> ::std::result::Result<Self, ::ifw_core::codegen::Error> {
                 let object = ::ifw_core::codegen::SourceObject::builder(Self::definition())
                     .values(::std::vec![#(#values),*])
@@ -800,17 +819,12 @@ fn source(
             fn call<'a>(
                 &'a self,
                 object: &'a ::ifw_core::codegen::SourceObject,
-                method: usize,
+                #method_binding: usize,
                 #args_binding: ::std::vec::Vec<::ifw_core::codegen::Value>,
             ) -> ::ifw_core::codegen::BoxFuture<'a, ::ifw_core::codegen::Value> {
                 let #source_binding = #name { object: ::std::clone::Clone::clone(object) };
                 #service_binding
-                ::std::boxed::Box::pin(async move {
-                    match method {
-                        #(#arms)*
-                        _ => ::ifw_core::codegen::Value::Invalid,
-                    }
-                })
+                ::std::boxed::Box::pin(async move { #dispatch })
             }
 
             #write
