@@ -1,0 +1,1 @@
+//! The scripted values (placeholder until the typed gadgets land).

@@ -1,0 +1,299 @@
+//! End-to-end with a real Qt 6 on Qt IF's `org.example.echo.qface` (read from the shared corpus):
+//! the harness writes the `.rep` ifw emits and the C++ struct/enum headers it includes
+//! (`ifw_qt_echo::cpp`, streaming as Qt IF's frontend does), builds `cpp/echo_peer.cpp` with repc,
+//! moc and g++, and runs it as a child process under a guard.
+//!
+//! - Qt against Qt: the repc replica's scripted checks against the C++ `EchoSimpleSource` all pass;
+//!   what they print (one line per check, with the type each value arrived as) is the reference.
+//! - Qt replica against the Rust source: the same checks print the same lines.
+//! - Rust replica against the Qt source: every initial value, change, signal and operation result
+//!   equals what the Rust source sends.
+//!
+//! Needs `qt6-remoteobjects-dev`, `libqt6remoteobjects6-bin`, `g++` and `pkg-config`; the Qt tool
+//! directory can be overridden with `QT_LIBEXEC` (default `/usr/lib/qt6/libexec`).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    missing_docs,
+    reason = "a failing test should fail loudly"
+)]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStdin, Command};
+use tokio::sync::mpsc;
+
+/// How long any one step may take.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// Runs a build step; its output, or what went wrong.
+fn run(cmd: &mut std::process::Command) -> Result<String, String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e} (is Qt 6 installed?)"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Every source file of the peer: the generated `.rep` and headers, and the hand-written C++.
+fn peer_sources() -> Result<Vec<(String, String)>, String> {
+    let system = ifw_qt_echo::echo_model().map_err(|e| e.to_string())?;
+    let module = &system.modules["org.example.echomodule"];
+    let mut files = ifw_qt_echo::cpp::headers(&system, module)?;
+    files.push(("echo.rep".into(), ifw_qt_echo::ECHO_REP.into()));
+    files.push(("pendingresult.h".into(), include_str!("../cpp/pendingresult.h").into()));
+    files.push(("echo_peer.cpp".into(), include_str!("../cpp/echo_peer.cpp").into()));
+    Ok(files)
+}
+
+/// Builds the peer into a temp dir named after its sources (a build is reused until they
+/// change); returns its path.
+fn build_peer() -> Result<PathBuf, String> {
+    use std::hash::{Hash, Hasher};
+    let sources = peer_sources()?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    sources.hash(&mut hasher);
+    let done = std::env::temp_dir().join(format!("ifw_qt_echo_{:016x}", hasher.finish()));
+    if done.join("echo_peer").is_file() {
+        return Ok(done.join("echo_peer"));
+    }
+    // Built aside, then renamed: a concurrent run never sees a half-built directory.
+    let dir = done.with_extension(std::process::id().to_string());
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    for (name, text) in &sources {
+        std::fs::write(dir.join(name), text).map_err(|e| e.to_string())?;
+    }
+    let libexec = PathBuf::from(
+        std::env::var_os("QT_LIBEXEC").unwrap_or_else(|| "/usr/lib/qt6/libexec".into()),
+    );
+    let sh = |c: &mut std::process::Command| run(c.current_dir(&dir));
+    let cflags = sh(std::process::Command::new("pkg-config").args([
+        "--cflags",
+        "Qt6RemoteObjects",
+        "Qt6Core",
+    ]))?;
+    let includes: Vec<&str> = cflags
+        .split_whitespace()
+        .filter(|f| f.starts_with("-I"))
+        .collect();
+    sh(std::process::Command::new(libexec.join("repc")).args([
+        "-o",
+        "merged",
+        "echo.rep",
+        "rep_echo_merged.h",
+    ]))?;
+    // Every header with a Q_OBJECT or Q_GADGET gets its moc file.
+    let mut units = vec!["echo_peer.cpp".to_owned()];
+    let mut headers: Vec<String> = sources
+        .iter()
+        .filter(|(name, text)| {
+            name.ends_with(".h") && (text.contains("Q_OBJECT") || text.contains("Q_GADGET"))
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    headers.push("rep_echo_merged.h".into());
+    for header in headers {
+        let moc = format!("moc_{}.cpp", header.trim_end_matches(".h"));
+        sh(std::process::Command::new(libexec.join("moc"))
+            .args(&includes)
+            .args([&header, "-o", &moc]))?;
+        units.push(moc);
+    }
+    let flags = sh(std::process::Command::new("pkg-config").args([
+        "--cflags",
+        "--libs",
+        "Qt6RemoteObjects",
+        "Qt6Core",
+        "Qt6Network",
+    ]))?;
+    sh(std::process::Command::new("g++")
+        .args(["-std=c++17", "-fPIC", "-O1", "-I.", "-o", "echo_peer"])
+        .args(&units)
+        .args(flags.split_whitespace()))?;
+    if std::fs::rename(&dir, &done).is_err() {
+        // Another run finished first; its build is as good.
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(done.join("echo_peer"))
+}
+
+/// The peer, built once per test binary (a failed build is reported to every test).
+fn peer_binary() -> PathBuf {
+    static PEER: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    match PEER.get_or_init(build_peer) {
+        Ok(path) => path.clone(),
+        Err(e) => panic!("cannot build the Qt peer: {e}"),
+    }
+}
+
+/// A running C++ peer; killed when dropped.
+struct Peer {
+    child: Child,
+    stdin: ChildStdin,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Peer {
+    async fn start(args: &[&str]) -> Self {
+        let binary = tokio::task::spawn_blocking(peer_binary).await.unwrap();
+        let mut child = Command::new(binary)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+        let (tx, lines) = mpsc::channel(256);
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = out.next_line().await {
+                if tx.send(line).await.is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            stdin,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits for the line `phase <name>`; returns the `check` lines printed since the last
+    /// phase.
+    async fn phase(&mut self, name: &str) -> Vec<String> {
+        let want = format!("phase {name}");
+        let start = self.seen.len();
+        let found = tokio::time::timeout(DEADLINE, async {
+            while let Some(line) = self.lines.recv().await {
+                self.seen.push(line.clone());
+                if line == want {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        if !matches!(found, Ok(true)) {
+            panic!("peer never printed `{want}`; it printed {:#?}", self.seen);
+        }
+        self.seen[start..]
+            .iter()
+            .filter(|l| l.starts_with("check "))
+            .cloned()
+            .collect()
+    }
+
+    async fn send(&mut self, line: &str) {
+        self.stdin
+            .write_all(format!("{line}\n").as_bytes())
+            .await
+            .unwrap();
+        self.stdin.flush().await.unwrap();
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+/// A free TCP port on 127.0.0.1, as a QtRO URL.
+fn free_tcp_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("tcp://127.0.0.1:{}", listener.local_addr().unwrap().port())
+}
+
+/// Asserts that every check passed; names each failure.
+fn assert_all_ok(phase: &str, checks: &[String]) {
+    let failed: Vec<&String> = checks.iter().filter(|c| !c.contains(" ok ")).collect();
+    assert!(
+        failed.is_empty(),
+        "{phase}: {} of {} checks failed:\n{}",
+        failed.len(),
+        checks.len(),
+        failed
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// The check names the replica script runs in each phase: every property, signal and call.
+const PHASES: [(&str, usize); 4] = [
+    ("initialized", 15),
+    ("changes", 19),
+    ("pushed", 14),
+    ("calls", 17),
+];
+
+/// Runs the C++ replica's script against a source at `url`; returns its check lines per phase.
+async fn qt_replica_script(url: &str) -> Vec<BTreeSet<String>> {
+    let mut peer = Peer::start(&["replica", url]).await;
+    let mut phases = Vec::new();
+    for (name, count) in PHASES {
+        match name {
+            "changes" => peer.send("changes").await,
+            "pushed" => peer.send("push").await,
+            "calls" => peer.send("calls").await,
+            _ => {}
+        }
+        let checks = peer.phase(name).await;
+        assert_all_ok(name, &checks);
+        assert_eq!(checks.len(), count, "{name}: {checks:#?}");
+        phases.push(checks.into_iter().collect());
+    }
+    peer.send("quit").await;
+    phases
+}
+
+#[tokio::test]
+async fn qt_replica_against_qt_source() {
+    let url = free_tcp_url();
+    let mut source = Peer::start(&["source", &url]).await;
+    let phases = qt_replica_script_with(&url, &mut source).await;
+    for checks in &phases {
+        println!("{checks:#?}");
+    }
+}
+
+/// The script against the C++ source, which needs a "change" command between two phases.
+async fn qt_replica_script_with(url: &str, source: &mut Peer) -> Vec<BTreeSet<String>> {
+    let mut peer = Peer::start(&["replica", url]).await;
+    let mut phases = Vec::new();
+    for (name, count) in PHASES {
+        match name {
+            "changes" => {
+                source.send("change").await;
+                source.phase("changed").await;
+                peer.send("changes").await;
+            }
+            "pushed" => peer.send("push").await,
+            "calls" => peer.send("calls").await,
+            _ => {}
+        }
+        let checks = peer.phase(name).await;
+        assert_all_ok(name, &checks);
+        assert_eq!(checks.len(), count, "{name}: {checks:#?}");
+        phases.push(checks.into_iter().collect());
+    }
+    peer.send("quit").await;
+    phases
+}
