@@ -4,7 +4,7 @@
 //! `ifw-core` alone, and this module is the runtime's one stable surface towards the generator.
 //! The helpers here exist for generated code; applications have no reason to call them.
 
-pub use ifw_qtro::codec::GadgetDef;
+pub use ifw_qtro::codec::{FieldEncoding, GadgetDef};
 pub use ifw_qtro::{Gadget, TypeRegistry, Value};
 pub use serde;
 

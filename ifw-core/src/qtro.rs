@@ -229,6 +229,8 @@ fn qtro_to_json(v: &Value) -> Result<serde_json::Value, Error> {
         Value::GadgetSequence(s) => J::Array(list(&s.items)?),
         Value::Map(entries) | Value::Hash(entries) => J::Object(object(entries)?),
         Value::Gadget(g) => J::Object(object(&g.fields)?),
+        // A variant wrapped once more (a typed struct's `var` field, Qt IF's `var` property).
+        Value::Variant(inner) => qtro_to_json(inner)?,
         other => match other.as_i64() {
             Some(i) => J::from(i),
             None => return unexpected("a value JSON can hold", other),

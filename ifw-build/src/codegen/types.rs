@@ -243,10 +243,10 @@ pub(crate) fn structure(cx: &Context<'_>, s: &Struct) -> Result<TokenStream, Dia
 
         impl ::ifw_core::codegen::ToQtro for #name {
             fn to_qtro(&self) -> ::ifw_core::codegen::Value {
-                ::ifw_core::codegen::Value::Gadget(::ifw_core::codegen::Gadget {
-                    type_name: #qt_name.into(),
-                    fields: ::std::vec![#(#to_fields),*],
-                })
+                ::ifw_core::codegen::Value::Gadget(::ifw_core::codegen::Gadget::new(
+                    #qt_name,
+                    ::std::vec![#(#to_fields),*],
+                ))
             }
         }
 
