@@ -262,45 +262,35 @@ const PHASES: [(&str, usize); 4] = [
 ];
 
 /// Runs the C++ replica's script against a source at `url`; returns its check lines per phase.
-#[allow(dead_code)]
-async fn qt_replica_script(url: &str) -> Vec<BTreeSet<String>> {
-    let mut peer = Peer::start(&["replica", url]).await;
-    let mut phases = Vec::new();
-    for (name, count) in PHASES {
-        match name {
-            "changes" => peer.send("changes").await,
-            "pushed" => peer.send("push").await,
-            "calls" => peer.send("calls").await,
-            _ => {}
-        }
-        let checks = peer.phase(name).await;
-        assert_all_ok(name, &checks);
-        assert_eq!(checks.len(), count, "{name}: {checks:#?}");
-        phases.push(checks.into_iter().collect());
-    }
-    peer.send("quit").await;
-    phases
+/// Who serves the Qt replica's script.
+enum Served<'a> {
+    /// The C++ `EchoSimpleSource`.
+    ByQt(&'a mut Peer),
+    /// The Rust source.
+    ByRust(&'a SourceObject),
 }
 
-#[tokio::test]
-async fn qt_replica_against_qt_source() {
-    let url = free_tcp_url();
-    let mut source = Peer::start(&["source", &url]).await;
-    let phases = qt_replica_script_with(&url, &mut source).await;
-    for checks in &phases {
-        println!("{checks:#?}");
-    }
-}
-
-/// The script against the C++ source, which needs a "change" command between two phases.
-async fn qt_replica_script_with(url: &str, source: &mut Peer) -> Vec<BTreeSet<String>> {
+/// Runs the C++ replica's script against a source at `url`; returns its check lines per phase.
+async fn qt_replica_script(url: &str, mut source: Served<'_>) -> Vec<BTreeSet<String>> {
     let mut peer = Peer::start(&["replica", url]).await;
     let mut phases = Vec::new();
     for (name, count) in PHASES {
         match name {
             "changes" => {
-                source.send("change").await;
-                source.phase("changed").await;
+                match &mut source {
+                    Served::ByQt(source) => {
+                        source.send("change").await;
+                        source.phase("changed").await;
+                    }
+                    Served::ByRust(source) => {
+                        for p in script::props() {
+                            source.set(p.name, p.changed).await.unwrap();
+                        }
+                        for (signal, args) in script::signals() {
+                            source.emit_signal(signal, args).await.unwrap();
+                        }
+                    }
+                }
                 peer.send("changes").await;
             }
             "pushed" => peer.send("push").await,
@@ -317,7 +307,7 @@ async fn qt_replica_script_with(url: &str, source: &mut Peer) -> Vec<BTreeSet<St
 }
 
 use ifw_qt_echo::script::{self, ECHO_NAME, Outcome, PENDING_RESULT};
-use ifw_qtro::{Node, NodeOptions, ReplicaEvent, Value};
+use ifw_qtro::{Host, HostOptions, Node, NodeOptions, ReplicaEvent, SourceObject, Value};
 
 /// The failures of one run, each named by its check.
 #[derive(Default)]
@@ -511,4 +501,182 @@ async fn rust_replica_against_qt_source() {
     failures.assert_none("operations of the Qt source");
     source.send("quit").await;
     node.shutdown().await;
+}
+
+/// The schema-free Rust `Echo` source: the script's answers (see [`script::calls`]) and pushes.
+/// Clones share their state.
+#[derive(Clone)]
+struct EchoHandler {
+    /// Per method: the property a `push<Prop>` method writes.
+    pushes: Vec<Option<usize>>,
+    /// Per method: its name.
+    names: Vec<String>,
+    /// The index of `pendingResultAvailable`.
+    pending_signal: usize,
+    state: std::sync::Arc<std::sync::Mutex<HandlerState>>,
+}
+
+#[derive(Default)]
+struct HandlerState {
+    /// How often each operation was called.
+    counts: std::collections::HashMap<String, u32>,
+    /// The next pending result id.
+    next_id: u64,
+    /// Every operation call, in order.
+    calls: Vec<(String, Vec<Value>)>,
+}
+
+impl EchoHandler {
+    fn new(definition: &ifw_qtro::ClassDefinition) -> Self {
+        let pushes = definition
+            .methods
+            .iter()
+            .map(|m| {
+                definition
+                    .properties
+                    .iter()
+                    .position(|p| m.signature.starts_with(&format!("push{}(", upper_first(&p.name))))
+            })
+            .collect();
+        let names = definition
+            .methods
+            .iter()
+            .map(|m| m.signature.split('(').next().unwrap_or_default().to_owned())
+            .collect();
+        let pending_signal = definition
+            .signals
+            .iter()
+            .position(|s| s.signature.starts_with("pendingResultAvailable("))
+            .unwrap();
+        Self {
+            pushes,
+            names,
+            pending_signal,
+            state: std::sync::Arc::default(),
+        }
+    }
+
+    fn calls(&self) -> Vec<(String, Vec<Value>)> {
+        self.state.lock().unwrap().calls.clone()
+    }
+
+    /// A pending result now, `pendingResultAvailable(id, success, value)` after `delay`.
+    fn later(&self, source: &SourceObject, success: bool, value: Value, delay: Duration) -> Value {
+        let id = {
+            let mut state = self.state.lock().unwrap();
+            state.next_id += 1;
+            state.next_id - 1
+        };
+        let source = source.clone();
+        let signal = self.pending_signal;
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let args = vec![Value::ULongLong(id), Value::Bool(success), value];
+            if let Err(e) = source.emit(signal, args).await {
+                eprintln!("pendingResultAvailable({id}) not sent: {e}");
+            }
+        });
+        script::pending_result(id, false)
+    }
+}
+
+impl ifw_qtro::SourceHandler for EchoHandler {
+    fn call<'a>(
+        &'a self,
+        source: &'a SourceObject,
+        method: usize,
+        args: Vec<Value>,
+    ) -> ifw_qtro::BoxFuture<'a, Value> {
+        Box::pin(async move {
+            if let Some(Some(property)) = self.pushes.get(method) {
+                let value = args.into_iter().next().unwrap_or(Value::Invalid);
+                if let Err(e) = source.set_property(*property, value).await {
+                    eprintln!("push refused: {e}");
+                }
+                return Value::Invalid;
+            }
+            let op = self.names.get(method).cloned().unwrap_or_default();
+            let first = {
+                let mut state = self.state.lock().unwrap();
+                state.calls.push((op.clone(), args.clone()));
+                let count = state.counts.entry(op.clone()).or_default();
+                *count += 1;
+                *count == 1
+            };
+            let arg = args.first().cloned().unwrap_or(Value::Invalid);
+            let short = Duration::from_millis(10);
+            let value = match op.as_str() {
+                "echo" | "flagMethod" | "enumMethod" => arg,
+                "id" => "id123".into(),
+                "getCombo" => script::combo('a'),
+                "voidSlot2" if arg.as_i64().is_some_and(|v| v < 0) => {
+                    let mut state = self.state.lock().unwrap();
+                    state.next_id += 1;
+                    return script::pending_result(state.next_id - 1, true);
+                }
+                "timer" => {
+                    let interval = arg.as_i64().unwrap_or(0);
+                    let delay = Duration::from_millis(interval.max(10).unsigned_abs());
+                    return self.later(source, interval >= 0, Value::Invalid, delay);
+                }
+                _ => Value::Invalid,
+            };
+            if first {
+                value
+            } else {
+                self.later(source, true, value, short)
+            }
+        })
+    }
+}
+
+#[tokio::test]
+async fn qt_replica_against_rust_source_as_against_qt_source() {
+    // The reference: Qt's replica against Qt's source.
+    let url = free_tcp_url();
+    let mut qt_source = Peer::start(&["source", &url]).await;
+    qt_source.phase_line("enableRemoting 1").await;
+    let reference = qt_replica_script(&url, Served::ByQt(&mut qt_source)).await;
+    qt_source.send("quit").await;
+
+    // The same script against the Rust source.
+    let rep = ifw_build::rep::parse(ifw_qt_echo::ECHO_REP).unwrap();
+    let (definition, signature) = ifw_qt_echo::class::definition(&rep, "Echo").unwrap();
+    let handler = EchoHandler::new(&definition);
+    let source = SourceObject::builder(definition)
+        .values(script::props().into_iter().map(|p| p.initial).collect())
+        .signature(signature)
+        .handler(handler.clone())
+        .build()
+        .unwrap();
+    let host = Host::listen_with(
+        "tcp://127.0.0.1:0",
+        HostOptions::default().types(script::types()),
+    )
+    .await
+    .unwrap();
+    host.enable_remoting(ECHO_NAME, source.clone())
+        .await
+        .unwrap();
+    let phases = qt_replica_script(&host.url().to_string(), Served::ByRust(&source)).await;
+
+    // Every check printed the same line, received types included.
+    for ((name, _), (got, want)) in PHASES.iter().zip(phases.iter().zip(&reference)) {
+        assert_eq!(got, want, "{name}: the Qt replica saw the Rust source differently");
+    }
+    // The pushes arrived, and every call with its arguments.
+    let mut failures = Failures::default();
+    for (i, p) in script::props().into_iter().enumerate() {
+        let want = p.pushed.unwrap_or(p.changed);
+        failures.check(&format!("source.{}", p.name), source.property(i).await.as_ref(), &want);
+    }
+    let calls: Vec<(String, Vec<Value>)> = script::calls()
+        .into_iter()
+        .map(|c| (c.op.to_owned(), c.args))
+        .collect();
+    if handler.calls() != calls {
+        failures.fail("source.calls", format!("{:#?}", handler.calls()));
+    }
+    failures.assert_none("the Rust source");
+    host.shutdown().await;
 }
