@@ -4,11 +4,20 @@
 //! `ifw-core` alone, and this module is the runtime's one stable surface towards the generator.
 //! The helpers here exist for generated code; applications have no reason to call them.
 
-pub use ifw_qtro::codec::{FieldEncoding, GadgetDef};
-pub use ifw_qtro::{Gadget, TypeRegistry, Value};
+pub use ifw_qtro::codec::{
+    ClassDefinition, EnumDef, EnumKey, FieldEncoding, GadgetDef, MethodDef, PropertyDef, SignalDef,
+};
+pub use ifw_qtro::{
+    BoxFuture, Gadget, Host, Node, Replica, ReplicaEvent, ReplicaState, SourceHandler,
+    SourceObject, TypeRegistry, Value,
+};
 pub use serde;
 
-pub use crate::{Error, FromQtro, ToQtro, Variant};
+pub use crate::replica::{
+    DEFAULT_RESULT_TIMEOUT, Operations, TypedEvents, cached, signal_argument,
+};
+pub use crate::source::{PendingIds, answer, argument, log_refused, property, set_property};
+pub use crate::{Error, FromQtro, PendingResult, ToQtro, Variant};
 
 /// `std::collections::BTreeMap`, the Rust type of QFace `map<T>` (string keys, sorted, so output
 /// is deterministic).
