@@ -7,9 +7,7 @@ pub mod class;
 pub mod cpp;
 pub mod script;
 
-// The generated module joins here with the typed `EchoSource`/`EchoReplica` (main's generated
-// structs do not compile at a99f562: `Gadget::new` with `"name".into()` keys cannot infer `N`).
-// ifw_core::include_module!("org.example.echomodule");
+ifw_core::include_module!("org.example.echomodule");
 
 /// The `.rep` ifw emitted for interface `Echo`.
 pub const ECHO_REP: &str = include_str!(concat!(env!("OUT_DIR"), "/echo.rep"));
