@@ -89,3 +89,30 @@ pub fn enum_to_qtro(value: i32) -> Value {
     #[allow(clippy::cast_sign_loss)]
     Value::UInt(value as u32)
 }
+
+/// A value as Qt Remote Objects sends it on its own (a property, an argument, a return value):
+/// [`ToQtro`], except that an enum or flag, which Qt IF's structs stream as a `quint32`, travels as
+/// an `int`, because QtRO's `encodeVariant` turns every 4-byte enum into one (checked against
+/// Qt 6.4 by `ifw-build/tests/qt-echo`). QFace has no unsigned type, so a top-level
+/// [`Value::UInt`] can only be an enum or flag.
+///
+/// ```
+/// use ifw_core::codegen::{Value, to_wire};
+///
+/// struct Mode(u32);
+/// impl ifw_core::ToQtro for Mode {
+///     fn to_qtro(&self) -> Value {
+///         Value::UInt(self.0)
+///     }
+/// }
+/// assert_eq!(to_wire(&Mode(2)), Value::Int(2));
+/// assert_eq!(to_wire(&"text".to_string()), Value::from("text"));
+/// ```
+pub fn to_wire<T: ToQtro + ?Sized>(value: &T) -> Value {
+    match value.to_qtro() {
+        // The enum's bits, as C++ converts them: a flag with the top bit set wraps.
+        #[allow(clippy::cast_possible_wrap)]
+        Value::UInt(bits) => Value::Int(bits as i32),
+        other => other,
+    }
+}

@@ -88,13 +88,16 @@ pub async fn property<T: FromQtro + Default>(source: &SourceObject, index: usize
     }
 }
 
-/// Sets property `index` of `source` to `value` (broadcast to every replica when it changed).
+/// Sets property `index` of `source` to `value` (broadcast to every replica when it changed), in
+/// its wire form ([`to_wire`](crate::codegen::to_wire)).
 pub async fn set_property<T: ToQtro>(
     source: &SourceObject,
     index: usize,
     value: &T,
 ) -> Result<(), Error> {
-    Ok(source.set_property(index, value.to_qtro()).await?)
+    Ok(source
+        .set_property(index, crate::codegen::to_wire(value))
+        .await?)
 }
 
 /// Logs what a setter policy refused (a replica's push has no answer to carry it, in Qt neither).

@@ -64,7 +64,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
                     #[doc = #set_doc]
                     pub async fn #setter(&self, value: #ty) -> ::std::result::Result<(), ::ifw_core::codegen::Error> {
                         self.replica
-                            .call_at(#push, ::std::vec![::ifw_core::codegen::ToQtro::to_qtro(&value)])
+                            .call_at(#push, ::std::vec![::ifw_core::codegen::to_wire(&value)])
                             .await?;
                         ::std::result::Result::Ok(())
                     }
@@ -103,7 +103,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
                             .call_at(
                                 #setter_slot,
                                 ::std::vec![
-                                    ::ifw_core::codegen::ToQtro::to_qtro(&value),
+                                    ::ifw_core::codegen::to_wire(&value),
                                     ::ifw_core::codegen::Value::from(zone),
                                 ],
                             )
@@ -166,7 +166,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
             .iter()
             .map(|p| {
                 let n = &p.name;
-                quote!(::ifw_core::codegen::ToQtro::to_qtro(&#n))
+                quote!(::ifw_core::codegen::to_wire(&#n))
             })
             .collect();
         let zone = bound.zoned.then(|| Bound::zone_param(&op.params));

@@ -9,23 +9,20 @@
 //! - Operations call the service: a result ready at the first poll is the answer; otherwise the
 //!   answer is a `QIfRemoteObjectsPendingResult` and `pendingResultAvailable` follows, exactly as
 //!   Qt IF's `fromPendingReply`.
-//! - `var` property values are wrapped in one more `QVariant`, as Qt IF's source adapter does.
+//! - `var` property values travel as the `QVariant` they are, as a repc `SimpleSource` sends them
+//!   (Qt IF's `server_qtro`). Qt IF's simulation adapter wraps them in one more `QVariant`
+//!   (`toRemoteObjectVariant`, for QTBUG-75056), but with Qt 6.4 a repc replica's getter returns
+//!   that wrapper as it is (`propAsVariant`), so the value would reach Qt as a `QVariant` holding a
+//!   `QVariant` (checked by `ifw-build/tests/qt-echo`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc_attrs;
 use super::interface::{Bound, BoundProperty};
-use super::types::is_var;
 
-fn to_value(p: &BoundProperty<'_>, expr: TokenStream) -> TokenStream {
-    if is_var(&p.property.ty) {
-        quote!(::ifw_core::codegen::Value::Variant(::std::boxed::Box::new(
-            ::ifw_core::codegen::ToQtro::to_qtro(#expr)
-        )))
-    } else {
-        quote!(::ifw_core::codegen::ToQtro::to_qtro(#expr))
-    }
+fn to_value(_p: &BoundProperty<'_>, expr: TokenStream) -> TokenStream {
+    quote!(::ifw_core::codegen::to_wire(#expr))
 }
 
 fn prop_doc(p: &BoundProperty<'_>) -> TokenStream {
@@ -207,7 +204,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
         let result = if op.operation.ty.kind == crate::model::TypeKind::Void {
             quote!(service.#fname(&inner, #(#names,)* #zone_arg).await.map(|()| ::ifw_core::codegen::Value::Invalid))
         } else {
-            quote!(service.#fname(&inner, #(#names,)* #zone_arg).await.map(|v| ::ifw_core::codegen::ToQtro::to_qtro(&v)))
+            quote!(service.#fname(&inner, #(#names,)* #zone_arg).await.map(|v| ::ifw_core::codegen::to_wire(&v)))
         };
         arms.push(quote! {
             #method => {
@@ -239,7 +236,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
             .iter()
             .map(|p| {
                 let n = &p.name;
-                quote!(::ifw_core::codegen::ToQtro::to_qtro(&#n))
+                quote!(::ifw_core::codegen::to_wire(&#n))
             })
             .collect();
         let zone = bound.zoned.then(|| Bound::zone_param(&s.params));
