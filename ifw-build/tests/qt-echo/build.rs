@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 /// The echo module's place in the shared corpus.
-const ECHO: &str = "corpus/qface/qt+qtinterfaceframework/tests/auto/core/ifcodegen/org.example.echo.qface";
+const ECHO: &str =
+    "corpus/qface/qt+qtinterfaceframework/tests/auto/core/ifcodegen/org.example.echo.qface";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-env-changed=IFW_SHARED");
@@ -15,9 +16,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // The repository's `../shared`: this crate is `ifw-build/tests/qt-echo`.
         None => manifest.join("../../../../shared"),
     };
-    let shared = shared
-        .canonicalize()
-        .map_err(|e| format!("no shared corpus at {} (set IFW_SHARED): {e}", shared.display()))?;
+    let shared = shared.canonicalize().map_err(|e| {
+        format!(
+            "no shared corpus at {} (set IFW_SHARED): {e}",
+            shared.display()
+        )
+    })?;
     let echo = shared.join(ECHO);
     ifw_build::configure().emit_rep(true).compile(&[&echo])?;
     println!("cargo:rustc-env=IFW_ECHO_QFACE={}", echo.display());

@@ -4,12 +4,16 @@
 //!
 //! - `<module>.h`: the namespace class `Echomodule` (a `QObject`) with every enum as a `Q_ENUM`
 //!   and every flag as `Q_DECLARE_FLAGS(<flag type>, <Enum>)` + `Q_FLAG`, a `to<Type>(quint32,
-//!   bool *ok)` per type that validates enum values, `registerTypes()`, and `QDataStream`
-//!   operators that write an enum or flag as a `quint32` and validate it on read.
+//!   bool *ok)` per type that validates enum values, and `QDataStream` operators that write an
+//!   enum or flag as a `quint32` and validate it on read.
 //! - `<struct>.h` per struct: a `Q_GADGET` with one `Q_PROPERTY` per field, `==`, and
 //!   `QDataStream` operators that stream the fields in order with their own typed operators.
+//! - `<module>types.h`: includes them all and defines `<Module>::registerTypes()`, which registers
+//!   every enum, flag and struct with `QMetaType` (Qt IF does it in `module.cpp.tpl`).
 //!
-//! Everything is inline, so a build only runs `moc` on each header.
+//! Everything is inline, so a build only runs `moc` on each header. What Qt 6.4 makes of them
+//! (checked by the tests): a flag's metatype is named `QFlags<Echomodule::WeekDay>`, and QtRO sends
+//! enum and flag properties, arguments and results as `int`.
 
 use std::fmt::Write as _;
 
@@ -18,11 +22,20 @@ use ifw_build::model::{Enum, Module, Struct, Symbol, System, TypeKind, TypeRef};
 /// `(file name, text)` of every header of `module`.
 pub fn headers(system: &System, module: &Module) -> Result<Vec<(String, String)>, String> {
     let types = Gen { system, module };
-    let mut out = vec![(format!("{}.h", types.class().to_lowercase()), types.module_header())];
+    let mut out = vec![(
+        format!("{}.h", types.class().to_lowercase()),
+        types.module_header(),
+    )];
     for s in module.structs.values() {
-        out.push((format!("{}.h", s.name.to_lowercase()), types.struct_header(s)?));
+        out.push((
+            format!("{}.h", s.name.to_lowercase()),
+            types.struct_header(s)?,
+        ));
     }
-    out.push((format!("{}types.h", types.class().to_lowercase()), types.types_header()));
+    out.push((
+        format!("{}types.h", types.class().to_lowercase()),
+        types.types_header(),
+    ));
     Ok(out)
 }
 
@@ -128,7 +141,11 @@ impl Gen<'_> {
             "\ninline void {class}::registerTypes()\n{{\n    static bool once = false;\n    if (once)\n        return;\n    once = true;"
         );
         for e in self.module.enums.values() {
-            let _ = writeln!(h, "    qRegisterMetaType<{class}::{}>();", Self::flag_type(e));
+            let _ = writeln!(
+                h,
+                "    qRegisterMetaType<{class}::{}>();",
+                Self::flag_type(e)
+            );
         }
         for s in self.module.structs.values() {
             let _ = writeln!(h, "    qRegisterMetaType<{}>();", s.name);
@@ -186,7 +203,11 @@ impl Gen<'_> {
 
     fn struct_header(&self, s: &Struct) -> Result<String, String> {
         let class = &*s.name;
-        let guard = format!("{}_{}_H_", self.class().to_uppercase(), class.to_uppercase());
+        let guard = format!(
+            "{}_{}_H_",
+            self.class().to_uppercase(),
+            class.to_uppercase()
+        );
         let mut fields = Vec::new();
         for f in s.fields.values() {
             fields.push((&*f.name, self.cpp_type(&f.ty)?, self.default_value(&f.ty)));
@@ -237,7 +258,10 @@ impl Gen<'_> {
             );
         }
         h.push_str("\n    friend bool operator==(const ");
-        let _ = write!(h, "{class} &left, const {class} &right)\n    {{\n        return true");
+        let _ = write!(
+            h,
+            "{class} &left, const {class} &right)\n    {{\n        return true"
+        );
         for (name, _, _) in &fields {
             let _ = write!(h, "\n            && left.m_{name} == right.m_{name}");
         }

@@ -83,7 +83,12 @@ pub fn props() -> Vec<Prop> {
             "last from source".into(),
             None,
         ),
-        p("intValue", Value::Int(42), Value::Int(-7), Some(Value::Int(1000))),
+        p(
+            "intValue",
+            Value::Int(42),
+            Value::Int(-7),
+            Some(Value::Int(1000)),
+        ),
         p(
             "varValue",
             "var-a".into(),
@@ -124,12 +129,7 @@ pub fn props() -> Vec<Prop> {
             Some(Value::List(vec![])),
         ),
         // DaysOfTheWeek: Tuesday, Thursday, Friday.
-        p(
-            "weekDay",
-            Value::Int(2),
-            Value::Int(4),
-            Some(Value::Int(5)),
-        ),
+        p("weekDay", Value::Int(2), Value::Int(4), Some(Value::Int(5))),
         // TestEnum: SecondEnumValue, FirstEnumValue, SecondEnumValue.
         p(
             "testEnum",
@@ -210,25 +210,115 @@ pub fn calls() -> Vec<ScriptCall> {
         value,
     };
     vec![
-        c("call.echo.immediate", "echo", vec!["ping-1".into()], Immediate, "ping-1".into()),
-        c("call.echo.deferred", "echo", vec!["ping-2".into()], Deferred, "ping-2".into()),
+        c(
+            "call.echo.immediate",
+            "echo",
+            vec!["ping-1".into()],
+            Immediate,
+            "ping-1".into(),
+        ),
+        c(
+            "call.echo.deferred",
+            "echo",
+            vec!["ping-2".into()],
+            Deferred,
+            "ping-2".into(),
+        ),
         c("call.id.immediate", "id", vec![], Immediate, "id123".into()),
         c("call.id.deferred", "id", vec![], Deferred, "id123".into()),
-        c("call.getCombo.immediate", "getCombo", vec![], Immediate, combo('a')),
-        c("call.getCombo.deferred", "getCombo", vec![], Deferred, combo('a')),
-        c("call.voidSlot.immediate", "voidSlot", vec![], Immediate, Value::Invalid),
-        c("call.voidSlot.deferred", "voidSlot", vec![], Deferred, Value::Invalid),
-        c("call.voidSlot2.immediate", "voidSlot2", vec![Value::Int(5)], Immediate, Value::Invalid),
-        c("call.voidSlot2.deferred", "voidSlot2", vec![Value::Int(6)], Deferred, Value::Invalid),
-        c("call.voidSlot2.failed", "voidSlot2", vec![Value::Int(-1)], Failed, Value::Invalid),
-        c("call.timer.deferred", "timer", vec![Value::Int(20)], Deferred, Value::Invalid),
-        c("call.timer.failed", "timer", vec![Value::Int(-1)], DeferredFailure, Value::Invalid),
+        c(
+            "call.getCombo.immediate",
+            "getCombo",
+            vec![],
+            Immediate,
+            combo('a'),
+        ),
+        c(
+            "call.getCombo.deferred",
+            "getCombo",
+            vec![],
+            Deferred,
+            combo('a'),
+        ),
+        c(
+            "call.voidSlot.immediate",
+            "voidSlot",
+            vec![],
+            Immediate,
+            Value::Invalid,
+        ),
+        c(
+            "call.voidSlot.deferred",
+            "voidSlot",
+            vec![],
+            Deferred,
+            Value::Invalid,
+        ),
+        c(
+            "call.voidSlot2.immediate",
+            "voidSlot2",
+            vec![Value::Int(5)],
+            Immediate,
+            Value::Invalid,
+        ),
+        c(
+            "call.voidSlot2.deferred",
+            "voidSlot2",
+            vec![Value::Int(6)],
+            Deferred,
+            Value::Invalid,
+        ),
+        c(
+            "call.voidSlot2.failed",
+            "voidSlot2",
+            vec![Value::Int(-1)],
+            Failed,
+            Value::Invalid,
+        ),
+        c(
+            "call.timer.deferred",
+            "timer",
+            vec![Value::Int(20)],
+            Deferred,
+            Value::Invalid,
+        ),
+        c(
+            "call.timer.failed",
+            "timer",
+            vec![Value::Int(-1)],
+            DeferredFailure,
+            Value::Invalid,
+        ),
         // AirflowDirections: Dashboard | Floor, then Windshield.
-        c("call.flagMethod.immediate", "flagMethod", vec![Value::Int(6)], Immediate, Value::Int(6)),
-        c("call.flagMethod.deferred", "flagMethod", vec![Value::Int(1)], Deferred, Value::Int(1)),
+        c(
+            "call.flagMethod.immediate",
+            "flagMethod",
+            vec![Value::Int(6)],
+            Immediate,
+            Value::Int(6),
+        ),
+        c(
+            "call.flagMethod.deferred",
+            "flagMethod",
+            vec![Value::Int(1)],
+            Deferred,
+            Value::Int(1),
+        ),
         // TestEnum: SecondEnumValue, then FirstEnumValue.
-        c("call.enumMethod.immediate", "enumMethod", vec![Value::Int(2)], Immediate, Value::Int(2)),
-        c("call.enumMethod.deferred", "enumMethod", vec![Value::Int(1)], Deferred, Value::Int(1)),
+        c(
+            "call.enumMethod.immediate",
+            "enumMethod",
+            vec![Value::Int(2)],
+            Immediate,
+            Value::Int(2),
+        ),
+        c(
+            "call.enumMethod.deferred",
+            "enumMethod",
+            vec![Value::Int(1)],
+            Deferred,
+            Value::Int(1),
+        ),
     ]
 }
 
@@ -239,7 +329,10 @@ pub const PENDING_RESULT: &str = "QIfRemoteObjectsPendingResult";
 pub fn pending_result(id: u64, failed: bool) -> Value {
     Value::Gadget(Gadget::new(
         PENDING_RESULT,
-        [("id", Value::ULongLong(id)), ("failed", Value::Bool(failed))],
+        [
+            ("id", Value::ULongLong(id)),
+            ("failed", Value::Bool(failed)),
+        ],
     ))
 }
 

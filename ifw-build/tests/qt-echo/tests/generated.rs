@@ -35,7 +35,10 @@ fn typed<T: FromQtro>(value: &Value) -> T {
 }
 
 fn prop(name: &str) -> script::Prop {
-    script::props().into_iter().find(|p| p.name == name).unwrap()
+    script::props()
+        .into_iter()
+        .find(|p| p.name == name)
+        .unwrap()
 }
 
 /// One table of the properties, their generated accessors and change events.
@@ -141,7 +144,7 @@ async fn emit_signals(source: &EchoSource) {
     for (_, event) in signal_events() {
         match event {
             EchoEvent::AnotherChanged { another } => source.emit_another_changed(another).await,
-            EchoEvent::Foobar { foo } => source.emit_foobar(foo).await,
+            EchoEvent::Foobar { foo: text } => source.emit_foobar(text).await,
             EchoEvent::SomethingHappened => source.emit_something_happened().await,
             EchoEvent::NewValueAvailable { new_value } => {
                 source.emit_new_value_available(new_value).await
@@ -227,7 +230,12 @@ async fn generated_replica_against_qt_source() {
     let seen = receive(&mut events, script::props().len() + signals.len()).await;
     for p in script::props() {
         let check = format!("change.{}", p.name);
-        expect_once(&mut failures, &check, &seen, &change_event(p.name, &p.changed));
+        expect_once(
+            &mut failures,
+            &check,
+            &seen,
+            &change_event(p.name, &p.changed),
+        );
         if let Err(why) = replica_has(&replica, p.name, &p.changed) {
             failures.fail(&check, why);
         }
@@ -260,7 +268,10 @@ async fn generated_replica_against_qt_source() {
         match (call.outcome, got) {
             (Outcome::Immediate | Outcome::Deferred, Ok(got)) => {
                 if got != expected_typed(&call) {
-                    failures.fail(call.check, format!("got {got}, want {}", expected_typed(&call)));
+                    failures.fail(
+                        call.check,
+                        format!("got {got}, want {}", expected_typed(&call)),
+                    );
                 }
             }
             (Outcome::Failed | Outcome::DeferredFailure, Err(Error::OperationFailed { .. })) => {}

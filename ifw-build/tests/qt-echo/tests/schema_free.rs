@@ -20,7 +20,6 @@
     reason = "a failing test should fail loudly"
 )]
 
-
 mod support;
 
 use std::time::Duration;
@@ -60,7 +59,9 @@ async fn rust_replica_against_qt_source() {
     let signals = script::signals();
     let seen = collect_events(&mut events, |seen| {
         props.iter().all(|p| !changes_of(seen, p.name).is_empty())
-            && signals.iter().all(|(s, _)| !signal_args(seen, s).is_empty())
+            && signals
+                .iter()
+                .all(|(s, _)| !signal_args(seen, s).is_empty())
     })
     .await;
     for p in &props {
@@ -74,7 +75,11 @@ async fn rust_replica_against_qt_source() {
     for (signal, args) in &signals {
         let name = format!("signal.{signal}");
         match signal_args(&seen, signal)[..] {
-            [got] => failures.check(&name, Some(&Value::List(got.clone())), &Value::List(args.clone())),
+            [got] => failures.check(
+                &name,
+                Some(&Value::List(got.clone())),
+                &Value::List(args.clone()),
+            ),
             ref other => failures.fail(&name, format!("emitted {} times", other.len())),
         }
     }
@@ -137,7 +142,10 @@ async fn rust_replica_against_qt_source() {
     let results = signal_args(&seen, "pendingResultAvailable");
     for (id, call) in &pending {
         let Some(args) = results.iter().find(|a| a.first() == id.as_ref()) else {
-            failures.fail(call.check, format!("no pendingResultAvailable for id {id:?}"));
+            failures.fail(
+                call.check,
+                format!("no pendingResultAvailable for id {id:?}"),
+            );
             continue;
         };
         let success = call.outcome == Outcome::Deferred;
@@ -180,10 +188,10 @@ impl EchoHandler {
             .methods
             .iter()
             .map(|m| {
-                definition
-                    .properties
-                    .iter()
-                    .position(|p| m.signature.starts_with(&format!("push{}(", upper_first(&p.name))))
+                definition.properties.iter().position(|p| {
+                    m.signature
+                        .starts_with(&format!("push{}(", upper_first(&p.name)))
+                })
             })
             .collect();
         let names = definition
@@ -316,7 +324,11 @@ async fn qt_replica_against_rust_source_as_against_qt_source() {
     let mut failures = Failures::default();
     for (i, p) in script::props().into_iter().enumerate() {
         let want = p.pushed.unwrap_or(p.changed);
-        failures.check(&format!("source.{}", p.name), source.property(i).await.as_ref(), &want);
+        failures.check(
+            &format!("source.{}", p.name),
+            source.property(i).await.as_ref(),
+            &want,
+        );
     }
     let calls: Vec<(String, Vec<Value>)> = script::calls()
         .into_iter()

@@ -43,8 +43,14 @@ pub fn peer_sources() -> Result<Vec<(String, String)>, String> {
     let module = &system.modules["org.example.echomodule"];
     let mut files = ifw_qt_echo::cpp::headers(&system, module)?;
     files.push(("echo.rep".into(), ifw_qt_echo::ECHO_REP.into()));
-    files.push(("pendingresult.h".into(), include_str!("../../cpp/pendingresult.h").into()));
-    files.push(("echo_peer.cpp".into(), include_str!("../../cpp/echo_peer.cpp").into()));
+    files.push((
+        "pendingresult.h".into(),
+        include_str!("../../cpp/pendingresult.h").into(),
+    ));
+    files.push((
+        "echo_peer.cpp".into(),
+        include_str!("../../cpp/echo_peer.cpp").into(),
+    ));
     Ok(files)
 }
 
@@ -284,7 +290,8 @@ pub struct Failures(pub Vec<String>);
 impl Failures {
     pub fn check(&mut self, name: &str, got: Option<&Value>, want: &Value) {
         if got != Some(want) {
-            self.0.push(format!("{name}: got {got:?}\n    want {want:?}"));
+            self.0
+                .push(format!("{name}: got {got:?}\n    want {want:?}"));
         }
     }
 
@@ -348,7 +355,6 @@ pub fn signal_args<'a>(events: &'a [ReplicaEvent], signal: &str) -> Vec<&'a Vec<
         })
         .collect()
 }
-
 
 /// The reference: the C++ replica's script against the C++ `EchoSimpleSource`.
 pub async fn qt_reference() -> Vec<BTreeSet<String>> {
