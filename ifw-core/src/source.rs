@@ -117,3 +117,53 @@ pub fn argument<T: FromQtro>(args: &[Value], index: usize) -> Result<T, Error> {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ifw_qtro::codec::{ClassDefinition, SignalDef};
+
+    use super::*;
+
+    fn source() -> SourceObject {
+        let definition = ClassDefinition {
+            type_name: Some("T".into()),
+            signals: vec![SignalDef {
+                signature: "pendingResultAvailable(quint64,bool,QVariant)".into(),
+                parameter_names: vec!["id".into(), "isSuccess".into(), "value".into()],
+            }],
+            ..ClassDefinition::default()
+        };
+        SourceObject::new(definition, Vec::new()).expect("a source")
+    }
+
+    #[tokio::test]
+    async fn ready_results_are_the_answer_others_are_pending() {
+        let src = source();
+        let ids = PendingIds::default();
+        let now = answer(&src, &ids, 0, "now", async { Ok(Value::Int(4)) }).await;
+        assert_eq!(now, Value::Int(4));
+        let failed = answer(&src, &ids, 0, "bad", async {
+            Err(Error::NotImplemented { operation: "bad" })
+        })
+        .await;
+        assert_eq!(
+            PendingResult::from_reply(&failed),
+            Some(PendingResult {
+                id: 1,
+                failed: true
+            })
+        );
+        let later = answer(&src, &ids, 0, "later", async {
+            tokio::task::yield_now().await;
+            Ok(Value::Int(5))
+        })
+        .await;
+        assert_eq!(
+            PendingResult::from_reply(&later),
+            Some(PendingResult {
+                id: 2,
+                failed: false
+            })
+        );
+    }
+}

@@ -490,10 +490,8 @@ fn used_gadgets(cx: &Context<'_>, interface: &Interface) -> Result<Vec<TokenStre
                     types.push((&f.ty, owner));
                 }
             }
-            Some(Symbol::Enum(m, _)) => {
-                if !enum_modules.iter().any(|e| e == m) {
-                    enum_modules.push(m.to_string());
-                }
+            Some(Symbol::Enum(m, _)) if !enum_modules.iter().any(|e| e == m) => {
+                enum_modules.push(m.to_string());
             }
             _ => {}
         }

@@ -8,9 +8,18 @@
 //! each other (`ifw_core::include_module!` at one place). Flat names keep two modules with a
 //! common prefix (`vehicle.common`, `vehicle.climate`) from both defining `pub mod vehicle`.
 //!
-//! What is generated so far: the module's types (structs, enums, flags). Runtime items are named only
-//! through `::ifw_core::codegen::…`. The output is deterministic: declaration order, no hashing,
-//! formatted by prettyplease.
+//! What is generated: the module's types (structs, enums, flags, `register_qtro_types`), and per
+//! interface `Echo` (from its `.rep`, emitted, parsed and laid out by the Rust repc, so that wire
+//! indexes and signature are repc's):
+//!
+//! - `EchoProperties`: every property value (one zone's, for a zoned interface);
+//! - `EchoService`: the trait a server implements (operations, setter policy), with defaults;
+//! - `EchoSource`: the QtRO source holding the state, answering replicas through the service;
+//! - `EchoReplica`, `EchoEvent`, `EchoEvents`: the typed QtRO replica and its events.
+//!
+//! [`Options::build_source`] and [`Options::build_replica`] leave a side out. Runtime items are
+//! named only through `::ifw_core::codegen::…`. The output is deterministic: declaration order, no
+//! hashing, formatted by prettyplease.
 
 mod compile;
 mod interface;
@@ -215,6 +224,7 @@ pub fn generate_tokens(
     });
     Ok(quote! {
         #doc
+        #[allow(clippy::disallowed_names, reason = "the names are the IDL's")]
         pub mod #name {
             #(#items)*
         }

@@ -344,7 +344,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
         (quote!(args), quote!(source))
     };
     let uses_service =
-        !(bound.operations.is_empty() && !bound.properties.iter().any(BoundProperty::writable));
+        !bound.operations.is_empty() || bound.properties.iter().any(BoundProperty::writable);
     let service_binding = if uses_service {
         quote!(let service = ::std::sync::Arc::clone(&self.service);)
     } else {
