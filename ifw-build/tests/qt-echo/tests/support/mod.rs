@@ -67,14 +67,29 @@ pub fn build_peer() -> Result<PathBuf, String> {
     }
     // Built aside, then renamed: a concurrent run never sees a half-built directory.
     let dir = done.with_extension(std::process::id().to_string());
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    for (name, text) in &sources {
+    let built = build_in(&dir, &sources);
+    if let Err(e) = built {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(e);
+    }
+    if std::fs::rename(&dir, &done).is_err() {
+        // Another run finished first; its build is as good.
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(done.join("echo_peer"))
+}
+
+/// Writes `sources` into `dir` and builds `echo_peer` there: repc, moc on every header with a
+/// `Q_OBJECT` or `Q_GADGET`, g++.
+fn build_in(dir: &std::path::Path, sources: &[(String, String)]) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    for (name, text) in sources {
         std::fs::write(dir.join(name), text).map_err(|e| e.to_string())?;
     }
     let libexec = PathBuf::from(
         std::env::var_os("QT_LIBEXEC").unwrap_or_else(|| "/usr/lib/qt6/libexec".into()),
     );
-    let sh = |c: &mut std::process::Command| run(c.current_dir(&dir));
+    let sh = |c: &mut std::process::Command| run(c.current_dir(dir));
     let cflags = sh(std::process::Command::new("pkg-config").args([
         "--cflags",
         "Qt6RemoteObjects",
@@ -118,11 +133,7 @@ pub fn build_peer() -> Result<PathBuf, String> {
         .args(["-std=c++17", "-fPIC", "-O1", "-I.", "-o", "echo_peer"])
         .args(&units)
         .args(flags.split_whitespace()))?;
-    if std::fs::rename(&dir, &done).is_err() {
-        // Another run finished first; its build is as good.
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    Ok(done.join("echo_peer"))
+    Ok(())
 }
 
 /// The peer, built once per test binary (a failed build is reported to every test).
