@@ -72,7 +72,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
             }
             variants.push(quote!(#[doc = #variant_doc] #variant(#ty),));
             change_arms.push(quote! {
-                #index => ::std::option::Option::Some(
+                ::ifw_core::codegen::ReplicaEvent::PropertyChanged { index: #index, value, .. } => ::std::option::Option::Some(
                     ::ifw_core::codegen::FromQtro::from_qtro(&value).map(#event::#variant),
                 ),
             });
@@ -132,7 +132,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
                     }
                 });
                 signal_arms.push(quote! {
-                    #signal => ::std::option::Option::Some(#fname(&args)),
+                    ::ifw_core::codegen::ReplicaEvent::Signal { index: #signal, args, .. } => ::std::option::Option::Some(#fname(&args)),
                 });
             }
         }
@@ -230,7 +230,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         if fields.is_empty() {
             variants.push(quote!(#doc #variant,));
             signal_arms.push(quote! {
-                #index => ::std::option::Option::Some(::std::result::Result::Ok(#event::#variant)),
+                ::ifw_core::codegen::ReplicaEvent::Signal { index: #index, .. } => ::std::option::Option::Some(::std::result::Result::Ok(#event::#variant)),
             });
         } else {
             variants.push(quote!(#doc #variant { #(#fields)* },));
@@ -241,30 +241,10 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
                 }
             });
             signal_arms.push(quote! {
-                #index => ::std::option::Option::Some(#fname(&args)),
+                ::ifw_core::codegen::ReplicaEvent::Signal { index: #index, args, .. } => ::std::option::Option::Some(#fname(&args)),
             });
         }
     }
-    let change_arm = if change_arms.is_empty() {
-        quote!()
-    } else {
-        quote! {
-            ::ifw_core::codegen::ReplicaEvent::PropertyChanged { index, value, .. } => match index {
-                #(#change_arms)*
-                _ => ::std::option::Option::None,
-            },
-        }
-    };
-    let signal_arm = if signal_arms.is_empty() {
-        quote!()
-    } else {
-        quote! {
-            ::ifw_core::codegen::ReplicaEvent::Signal { index, args, .. } => match index {
-                #(#signal_arms)*
-                _ => ::std::option::Option::None,
-            },
-        }
-    };
     let event_doc =
         format!(" A change seen by a replica of `{lookup}`: a property change or a signal.");
     let events_doc = format!(" The stream of [`{event}`]s of a [`{name}`].");
@@ -301,8 +281,8 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         ) -> ::std::option::Option<::std::result::Result<#event, ::ifw_core::codegen::Error>> {
             #(#signal_fns)*
             match event {
-                #change_arm
-                #signal_arm
+                #(#change_arms)*
+                #(#signal_arms)*
                 _ => ::std::option::Option::None,
             }
         }
