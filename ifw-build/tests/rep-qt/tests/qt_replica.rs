@@ -1,0 +1,232 @@
+//! The Source `compile_rep` generated from `rep/parking.rep`, served by an ifw-qtro Host to a
+//! static `ParkingReplica` that Qt 6's repc generated from the same file (`cpp/replica.cpp`, built
+//! with repc, moc and g++ into a temp dir and run as a child process killed on drop).
+//!
+//! Qt's replica accepts the signature, reads every initial value (a POD list, an `enum class :
+//! qint16`, `QList<int>`, `QMap<QString,int>`, `QStringList`, `QByteArray`, a `CONSTANT quint8`),
+//! gets slot answers of their declared types (a POD, an `int`), and its push (READPUSH), write
+//! (READWRITE), POD-list push and void call reach the generated service; changes and a signal
+//! with a POD and an enum come back to it.
+//!
+//! Needs `qt6-remoteobjects-dev`, `libqt6remoteobjects6-bin`, `g++` and `pkg-config`; the Qt tool
+//! directory can be overridden with `QT_LIBEXEC` (default `/usr/lib/qt6/libexec`).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a failing test should fail loudly"
+)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use ifw_core::Error;
+use ifw_qtro::Host;
+use ifw_rep_qt::parking::{ParkingMode, ParkingProperties, ParkingService, ParkingSource, Spot};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+const SOURCES: [(&str, &str); 2] = [
+    ("parking.rep", include_str!("../rep/parking.rep")),
+    ("replica.cpp", include_str!("../cpp/replica.cpp")),
+];
+
+fn run(cmd: &mut std::process::Command, dir: &Path) -> Result<String, String> {
+    let out = cmd
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e} (is Qt 6 installed?)"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Builds the replica into a temp dir named after its sources (reused until they change).
+fn build_peer() -> Result<PathBuf, String> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    SOURCES.hash(&mut hasher);
+    let done = std::env::temp_dir().join(format!("ifw_rep_qt_{:016x}", hasher.finish()));
+    if done.join("replica").is_file() {
+        return Ok(done.join("replica"));
+    }
+    let dir = done.with_extension(std::process::id().to_string());
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let result = (|| {
+        for (name, text) in SOURCES {
+            std::fs::write(dir.join(name), text).map_err(|e| e.to_string())?;
+        }
+        let libexec = PathBuf::from(
+            std::env::var_os("QT_LIBEXEC").unwrap_or_else(|| "/usr/lib/qt6/libexec".into()),
+        );
+        let cflags = run(
+            std::process::Command::new("pkg-config").args([
+                "--cflags",
+                "Qt6RemoteObjects",
+                "Qt6Core",
+            ]),
+            &dir,
+        )?;
+        let includes: Vec<&str> = cflags
+            .split_whitespace()
+            .filter(|f| f.starts_with("-I"))
+            .collect();
+        run(
+            std::process::Command::new(libexec.join("repc")).args([
+                "-o",
+                "replica",
+                "parking.rep",
+                "rep_parking_replica.h",
+            ]),
+            &dir,
+        )?;
+        run(
+            std::process::Command::new(libexec.join("moc"))
+                .args(&includes)
+                .args(["rep_parking_replica.h", "-o", "moc_rep_parking_replica.cpp"]),
+            &dir,
+        )?;
+        let flags = run(
+            std::process::Command::new("pkg-config").args([
+                "--cflags",
+                "--libs",
+                "Qt6RemoteObjects",
+                "Qt6Core",
+                "Qt6Network",
+            ]),
+            &dir,
+        )?;
+        run(
+            std::process::Command::new("g++")
+                .args(["-std=c++17", "-fPIC", "-O1", "-o", "replica"])
+                .args(["replica.cpp", "moc_rep_parking_replica.cpp"])
+                .args(flags.split_whitespace()),
+            &dir,
+        )?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(e);
+    }
+    if std::fs::rename(&dir, &done).is_err() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(done.join("replica"))
+}
+
+struct Park {
+    rang: Arc<AtomicBool>,
+}
+
+impl ParkingService for Park {
+    async fn reserve(
+        &self,
+        source: &ParkingSource,
+        holder: String,
+        bay: i32,
+    ) -> Result<Spot, Error> {
+        let spot = Spot { holder, bay };
+        source.set_mode(ParkingMode::Full).await?;
+        source.emit_arrived(spot.clone(), ParkingMode::Full).await?;
+        Ok(spot)
+    }
+
+    async fn total(&self, _source: &ParkingSource, bays: Vec<i32>) -> Result<i32, Error> {
+        Ok(bays.iter().sum())
+    }
+
+    async fn ring(&self, _source: &ParkingSource) -> Result<(), Error> {
+        self.rang.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_qt_repc_replica_uses_the_generated_source() {
+    let peer = tokio::task::spawn_blocking(build_peer).await.unwrap();
+    let peer = peer.unwrap_or_else(|e| panic!("cannot build the Qt replica: {e}"));
+
+    let host = Host::listen("tcp://127.0.0.1:0").await.unwrap();
+    let rang = Arc::new(AtomicBool::new(false));
+    let properties = ParkingProperties {
+        spots: vec![
+            Spot {
+                holder: "ada".into(),
+                bay: 1,
+            },
+            Spot {
+                holder: "bob".into(),
+                bay: 2,
+            },
+        ],
+        vacant: vec![3, 4],
+        fees: BTreeMap::from([("day".into(), 5), ("night".into(), 2)]),
+        gates: vec!["east".into(), "west".into()],
+        token: vec![0x00, 0xff],
+        ..ParkingProperties::default()
+    };
+    let source = ParkingSource::new(Park { rang: rang.clone() }, properties).unwrap();
+    source.enable_remoting(&host).await.unwrap();
+
+    let mut child = Command::new(peer)
+        .arg(host.url().to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let expected = [
+        "initialized level=1 name=south mode=1 spots=ada@1;bob@2 vacant=3,4 fees=day:5,night:2 \
+         gates=east,west token=00ff floors=4 rate=1.5",
+        "reserve -> cy@7 error=0",
+        "total -> 42 error=0",
+        "levelChanged 3",
+        "nameChanged north",
+        "modeChanged 2",
+        "arrived cy@7 mode=2",
+        "spotsChanged dee@9",
+    ];
+    let mut seen: Vec<String> = Vec::new();
+    let all = tokio::time::timeout(DEADLINE, async {
+        while !expected.iter().all(|e| seen.iter().any(|l| l == e)) {
+            match lines.next_line().await {
+                Ok(Some(line)) => seen.push(line),
+                _ => return false,
+            }
+        }
+        true
+    })
+    .await;
+    assert!(
+        matches!(all, Ok(true)),
+        "the Qt replica printed {seen:#?}, expected {expected:#?}"
+    );
+    assert_eq!(source.level().await.unwrap(), 3);
+    assert_eq!(source.name().await.unwrap(), "north");
+    assert_eq!(
+        source.spots().await.unwrap(),
+        [Spot {
+            holder: "dee".into(),
+            bay: 9
+        }]
+    );
+    assert_eq!(source.mode().await.unwrap(), ParkingMode::Full);
+    assert!(
+        rang.load(Ordering::SeqCst),
+        "the void slot reached the service"
+    );
+    drop(child);
+    host.shutdown().await;
+}
