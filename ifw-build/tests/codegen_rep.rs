@@ -2,6 +2,8 @@
 //! compile-crate fixture's `garage.rep` (snapshot; the fixture crate compiles and runs it, see
 //! `compile_crate.rs`), and the positioned refusals.
 
+#![allow(clippy::panic, reason = "a failing test should fail loudly")]
+
 use ifw_build::codegen::{Options, generate_rep, rep_module_name};
 
 const GARAGE: &str = include_str!("fixtures/compile-crate/rep/garage.rep");

@@ -605,7 +605,7 @@ fn source(
         let ty = p.ty.rust();
         let index = p.index;
         let doc = prop_doc(p.p);
-        let read = p.ty.from_wire(&quote!(&value));
+        let read = p.ty.read_wire(&quote!(&value));
         methods.push(quote! {
             #[doc = #doc]
             pub async fn #f(&self) -> ::std::result::Result<#ty, ::ifw_core::codegen::Error> {
@@ -615,7 +615,7 @@ fn source(
         });
         if p.p.modifier != Modifier::Constant {
             let set_doc = format!(" Sets `{}`; replicas are told if it changed.", p.p.name);
-            let wire = p.ty.to_wire(&quote!(&value));
+            let wire = p.ty.write_wire(&quote!(&value));
             methods.push(quote! {
                 #[doc = #set_doc]
                 pub async fn #setter(&self, value: #ty) -> ::std::result::Result<(), ::ifw_core::codegen::Error> {
@@ -624,7 +624,7 @@ fn source(
             });
         }
         let qname = p.p.name.clone();
-        let read_arg = p.ty.from_wire(&quote!(value));
+        let read_arg = p.ty.read_wire(&quote!(value));
         let apply = quote! {
             let result = match #read_arg {
                 ::std::result::Result::Ok(value) => service.#setter(&source, value).await,
@@ -655,13 +655,13 @@ fn source(
         let fname = &s.name;
         let operation = s.f.name.clone();
         let reads = s.params.iter().enumerate().map(|(i, (n, t, _))| {
-            let read = t.from_wire(&quote!(::ifw_core::codegen::rep_argument(&args, #i)));
+            let read = t.read_wire(&quote!(::ifw_core::codegen::rep_argument(&args, #i)));
             quote!(let #n = #read?;)
         });
         let args_names = s.params.iter().map(|(n, ..)| n);
         let answer = match &s.ret {
             Some(t) => {
-                let wire = t.to_wire(&quote!(&value));
+                let wire = t.write_wire(&quote!(&value));
                 quote!(.map(|value| #wire))
             }
             None => quote!(.map(|()| ::ifw_core::codegen::Value::Invalid)),
@@ -685,7 +685,7 @@ fn source(
             let t = t.rust();
             quote!(#n: #t)
         });
-        let values = s.params.iter().map(|(n, t, _)| t.to_wire(&quote!(&#n)));
+        let values = s.params.iter().map(|(n, t, _)| t.write_wire(&quote!(&#n)));
         methods.push(quote! {
             #[doc = #doc]
             pub async fn #fname(&self, #(#params),*) -> ::std::result::Result<(), ::ifw_core::codegen::Error> {
@@ -695,7 +695,7 @@ fn source(
     }
     let values = props.iter().map(|p| {
         let f = &p.field;
-        p.ty.to_wire(&quote!(&properties.#f))
+        p.ty.write_wire(&quote!(&properties.#f))
     });
     let (method_binding, dispatch) = if arms.is_empty() {
         (quote!(_method), quote!(::ifw_core::codegen::Value::Invalid))
@@ -859,7 +859,7 @@ fn replica(
         let ty = p.ty.rust();
         let index = p.index;
         let doc = prop_doc(p.p);
-        let read = p.ty.from_wire(&quote!(&value));
+        let read = p.ty.read_wire(&quote!(&value));
         methods.push(quote! {
             #[doc = #doc]
             #[doc = ""]
@@ -870,7 +870,7 @@ fn replica(
             }
         });
         let setter = format_ident!("set_{}", f.to_string().trim_start_matches("r#"));
-        let wire = p.ty.to_wire(&quote!(&value));
+        let wire = p.ty.write_wire(&quote!(&value));
         if let Some(push) = p.push {
             let doc = format!(
                 " Asks the source to set `{}` (`push{}`); the cached value changes when the source reports the change.",
@@ -900,7 +900,7 @@ fn replica(
             let variant = format_ident!("{}Changed", p.p.name.to_upper_camel_case());
             let doc = format!(" `{}` changed.", p.p.name);
             variants.push(quote!(#[doc = #doc] #variant(#ty),));
-            let read = p.ty.from_wire(&quote!(&value));
+            let read = p.ty.read_wire(&quote!(&value));
             change_arms.push(quote! {
                 #index => ::std::option::Option::Some(#read.map(#event::#variant)),
             });
@@ -914,10 +914,10 @@ fn replica(
             let t = t.rust();
             quote!(#n: #t)
         });
-        let values = s.params.iter().map(|(n, t, _)| t.to_wire(&quote!(&#n)));
+        let values = s.params.iter().map(|(n, t, _)| t.write_wire(&quote!(&#n)));
         let ret = ret_type(s);
         let finish = match &s.ret {
-            Some(t) => t.from_wire(&quote!(&value)),
+            Some(t) => t.read_wire(&quote!(&value)),
             None => quote! {{
                 let _ = value;
                 ::std::result::Result::Ok(())
@@ -948,7 +948,7 @@ fn replica(
             quote!(#[doc = #line] #n: #t,)
         });
         let reads = s.params.iter().enumerate().map(|(i, (n, t, _))| {
-            let read = t.from_wire(&quote!(::ifw_core::codegen::rep_argument(args, #i)));
+            let read = t.read_wire(&quote!(::ifw_core::codegen::rep_argument(args, #i)));
             quote!(#n: #read?,)
         });
         variants.push(quote!(#[doc = #doc] #variant { #(#fields)* },));

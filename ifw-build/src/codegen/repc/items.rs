@@ -59,10 +59,10 @@ pub(crate) fn pod(cx: &RepContext<'_>, pod: &rep::Pod) -> Result<TokenStream, Di
         let default = ty.default_value();
         defaults.push(quote!(#field: #default,));
         let qt = m.name.clone();
-        let wire = ty.to_wire(&quote!(&self.#field));
+        let wire = ty.write_wire(&quote!(&self.#field));
         to.push(quote!((#qt, #wire)));
         let binding = quote::format_ident!("f{}", i);
-        let read = ty.from_wire(&quote!(&#binding));
+        let read = ty.read_wire(&quote!(&#binding));
         from.push(quote!(#field: #read?,));
         bindings.push(binding);
     }

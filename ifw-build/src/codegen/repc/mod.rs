@@ -107,7 +107,7 @@ pub fn rep_module_name(stem: &str) -> String {
 /// assert!(rust.contains("pub mod switch {"));
 /// assert!(rust.contains("pub struct SwitchReplica"));
 ///
-/// let err = ifw_build::codegen::generate_rep("m.rep", "class M\n{\n    MODEL rows(display)\n};\n", &Default::default())
+/// let err = ifw_build::codegen::generate_rep("m.rep", "class Mo\n{\n    MODEL rows(display)\n};\n", &Default::default())
 ///     .unwrap_err();
 /// assert!(err.to_string().contains("m.rep:3:5"), "{err}");
 /// # Ok::<(), ifw_build::Error>(())

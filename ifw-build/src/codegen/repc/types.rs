@@ -140,7 +140,7 @@ impl CppType {
     }
 
     /// An expression of the wire `Value` of `expr` (a `&T`).
-    pub(crate) fn to_wire(&self, expr: &TokenStream) -> TokenStream {
+    pub(crate) fn write_wire(&self, expr: &TokenStream) -> TokenStream {
         match self {
             CppType::Scalar(..) | CppType::String | CppType::Named(_) => {
                 quote!(::ifw_core::codegen::ToQtro::to_qtro(#expr))
@@ -152,7 +152,7 @@ impl CppType {
             CppType::List(name, e) => {
                 let element = e.qt();
                 let gadget = e.is_pod();
-                let inner = e.to_wire_fn();
+                let inner = e.write_fn();
                 quote!({
                     let items = #expr;
                     ::ifw_core::codegen::rep_list(#name, #element, #gadget, items.iter().map(#inner).collect())
@@ -161,8 +161,8 @@ impl CppType {
             CppType::Map(name, k, v) => {
                 let (key, value) = (k.qt(), v.qt());
                 let gadget = v.is_pod();
-                let kto = k.to_wire(&quote!(k));
-                let vto = v.to_wire(&quote!(v));
+                let kto = k.write_wire(&quote!(k));
+                let vto = v.write_wire(&quote!(v));
                 quote!({
                     let entries = #expr;
                     ::ifw_core::codegen::rep_map(
@@ -178,20 +178,20 @@ impl CppType {
     }
 
     /// A function (path or closure) from `&T` to the wire `Value`.
-    fn to_wire_fn(&self) -> TokenStream {
+    fn write_fn(&self) -> TokenStream {
         match self {
             CppType::Scalar(..) | CppType::String | CppType::Named(_) => {
                 quote!(::ifw_core::codegen::ToQtro::to_qtro)
             }
             _ => {
-                let body = self.to_wire(&quote!(v));
+                let body = self.write_wire(&quote!(v));
                 quote!(|v| #body)
             }
         }
     }
 
     /// A function (path or closure) from `&Value` to `Result<T, Error>`.
-    fn from_wire_fn(&self) -> TokenStream {
+    fn read_fn(&self) -> TokenStream {
         match self {
             CppType::Scalar(..) | CppType::String | CppType::Named(_) => {
                 let t = self.rust();
@@ -199,7 +199,7 @@ impl CppType {
             }
             CppType::Bytes => quote!(::ifw_core::codegen::rep_bytes),
             _ => {
-                let body = self.from_wire(&quote!(v));
+                let body = self.read_wire(&quote!(v));
                 quote!(|v| #body)
             }
         }
@@ -215,7 +215,7 @@ impl CppType {
     }
 
     /// An expression of `Result<T, Error>` reading `expr` (a `&Value`).
-    pub(crate) fn from_wire(&self, expr: &TokenStream) -> TokenStream {
+    pub(crate) fn read_wire(&self, expr: &TokenStream) -> TokenStream {
         match self {
             CppType::Scalar(..) | CppType::String | CppType::Named(_) => {
                 let t = self.rust();
@@ -227,14 +227,14 @@ impl CppType {
                 ::ifw_core::codegen::Error,
             >::Ok(::ifw_core::codegen::rep_variant(#expr))),
             CppType::List(_, e) => {
-                let inner = e.from_wire_fn();
+                let inner = e.read_fn();
                 quote!(::ifw_core::codegen::rep_items(#expr).and_then(|items| {
                     items.iter().map(#inner).collect::<::std::result::Result<::std::vec::Vec<_>, _>>()
                 }))
             }
             CppType::Map(_, k, v) => {
-                let kfrom = k.from_wire(&quote!(k));
-                let vfrom = v.from_wire(&quote!(v));
+                let kfrom = k.read_wire(&quote!(k));
+                let vfrom = v.read_wire(&quote!(v));
                 quote!(::ifw_core::codegen::rep_entries(#expr).and_then(|entries| {
                     entries
                         .iter()
