@@ -1,12 +1,12 @@
-// The Qt 6 side of tests/qt_replica.rs: a static ParkingReplica that Qt's repc generated from
-// rep/parking.rep. It prints one line per event, exercises the source once initialized, and exits
-// on its own after a time limit.
+// The Qt 6 side of tests/qt_replica.rs, built from what Qt's repc generates from rep/parking.rep.
+// It prints one line per event and exits on its own after a time limit.
 //
-//   replica <url>
+//   peer replica <url>   a static ParkingReplica that exercises the source once initialized
+//   peer source <url>    a ParkingSimpleSource with initial values, remoted as "Parking"
 #include <QtCore>
 #include <QtRemoteObjects>
 #include <cstdio>
-#include "rep_parking_replica.h"
+#include "rep_parking_merged.h"
 
 static void say(const QString &line) {
     std::fprintf(stdout, "%s\n", line.toUtf8().constData());
@@ -28,13 +28,45 @@ static QString state(ParkingReplica *r) {
         .arg(int(r->floors())).arg(r->rate());
 }
 
+class ParkingImpl : public ParkingSimpleSource {
+public:
+    Spot reserve(QString holder, int bay) override {
+        const Spot spot(holder, bay);
+        setMode(Mode::Full);
+        emit arrived(spot, Mode::Full);
+        return spot;
+    }
+    int total(QList<int> bays) override { int s = 0; for (int b : bays) s += b; return s; }
+    void ring() override { say(QStringLiteral("ring")); }
+};
+
+static int serve(const QUrl &url) {
+    auto *host = new QRemoteObjectHost(url);
+    auto *p = new ParkingImpl;
+    p->setSpots({Spot(QStringLiteral("ada"), 1), Spot(QStringLiteral("bob"), 2)});
+    p->setVacant({3, 4});
+    p->setFees({{QStringLiteral("day"), 5}, {QStringLiteral("night"), 2}});
+    p->setGates({QStringLiteral("east"), QStringLiteral("west")});
+    p->setToken(QByteArray("\x00\xff", 2));
+    QObject::connect(p, &ParkingSource::levelChanged, [](int v) { say(QStringLiteral("levelChanged %1").arg(v)); });
+    QObject::connect(p, &ParkingSource::nameChanged, [](QString v) { say(QStringLiteral("nameChanged ") + v); });
+    QObject::connect(p, &ParkingSource::spotsChanged, [p] {
+        QStringList spots;
+        for (const Spot &s : p->spots()) spots << spotText(s);
+        say(QStringLiteral("spotsChanged ") + spots.join(QLatin1Char(';'))); });
+    say(QStringLiteral("ready %1").arg(host->enableRemoting(p)));
+    return QCoreApplication::exec();
+}
+
 int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
-    if (argc < 2)
+    if (argc < 3)
         return 2;
     QTimer::singleShot(20000, &app, [] { say(QStringLiteral("time limit")); QCoreApplication::exit(3); });
+    if (QString::fromUtf8(argv[1]) == QLatin1String("source"))
+        return serve(QUrl(QString::fromUtf8(argv[2])));
     auto *node = new QRemoteObjectNode;
-    node->connectToNode(QUrl(QString::fromUtf8(argv[1])));
+    node->connectToNode(QUrl(QString::fromUtf8(argv[2])));
     auto *r = node->acquire<ParkingReplica>();
     QObject::connect(r, &QRemoteObjectReplica::stateChanged, [](auto s, auto) {
         if (s == QRemoteObjectReplica::SignatureMismatch) say(QStringLiteral("signature mismatch")); });

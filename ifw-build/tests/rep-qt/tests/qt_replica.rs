@@ -1,12 +1,15 @@
-//! The Source `compile_rep` generated from `rep/parking.rep`, served by an ifw-qtro Host to a
-//! static `ParkingReplica` that Qt 6's repc generated from the same file (`cpp/replica.cpp`, built
-//! with repc, moc and g++ into a temp dir and run as a child process killed on drop).
+//! The code `compile_rep` generated from `rep/parking.rep` against what Qt 6's repc generates
+//! from the same file (`cpp/replica.cpp`, built with repc, moc and g++ into a temp dir and run as
+//! a child process killed on drop), both ways:
 //!
-//! Qt's replica accepts the signature, reads every initial value (a POD list, an `enum class :
-//! qint16`, `QList<int>`, `QMap<QString,int>`, `QStringList`, `QByteArray`, a `CONSTANT quint8`),
-//! gets slot answers of their declared types (a POD, an `int`), and its push (READPUSH), write
-//! (READWRITE), POD-list push and void call reach the generated service; changes and a signal
-//! with a POD and an enum come back to it.
+//! - the generated Source, served by an ifw-qtro Host to a static `ParkingReplica`: Qt accepts
+//!   the signature, reads every initial value (a POD list, an `enum class : qint16`, `QList<int>`,
+//!   `QMap<QString,int>`, `QStringList`, `QByteArray`, a `CONSTANT quint8`), gets slot answers of
+//!   their declared types (a POD, an `int`), and its push (READPUSH), write (READWRITE), POD-list
+//!   push and void call reach the generated service; changes and a signal with a POD and an enum
+//!   come back to it;
+//! - the generated Replica over an ifw-qtro Node, acquiring Qt's `ParkingSimpleSource`: the same
+//!   values, calls, pushes, writes and events, seen from Rust.
 //!
 //! Needs `qt6-remoteobjects-dev`, `libqt6remoteobjects6-bin`, `g++` and `pkg-config`; the Qt tool
 //! directory can be overridden with `QT_LIBEXEC` (default `/usr/lib/qt6/libexec`).
@@ -25,8 +28,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use ifw_core::Error;
-use ifw_qtro::Host;
-use ifw_rep_qt::parking::{ParkingMode, ParkingProperties, ParkingService, ParkingSource, Spot};
+use ifw_qtro::{Host, Node};
+use ifw_rep_qt::parking::{
+    ParkingEvent, ParkingMode, ParkingProperties, ParkingReplica, ParkingService, ParkingSource,
+    Spot,
+};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
@@ -51,14 +57,14 @@ fn run(cmd: &mut std::process::Command, dir: &Path) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
-/// Builds the replica into a temp dir named after its sources (reused until they change).
+/// Builds the peer into a temp dir named after its sources (reused until they change).
 fn build_peer() -> Result<PathBuf, String> {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     SOURCES.hash(&mut hasher);
     let done = std::env::temp_dir().join(format!("ifw_rep_qt_{:016x}", hasher.finish()));
-    if done.join("replica").is_file() {
-        return Ok(done.join("replica"));
+    if done.join("peer").is_file() {
+        return Ok(done.join("peer"));
     }
     let dir = done.with_extension(std::process::id().to_string());
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -84,16 +90,16 @@ fn build_peer() -> Result<PathBuf, String> {
         run(
             std::process::Command::new(libexec.join("repc")).args([
                 "-o",
-                "replica",
+                "merged",
                 "parking.rep",
-                "rep_parking_replica.h",
+                "rep_parking_merged.h",
             ]),
             &dir,
         )?;
         run(
             std::process::Command::new(libexec.join("moc"))
                 .args(&includes)
-                .args(["rep_parking_replica.h", "-o", "moc_rep_parking_replica.cpp"]),
+                .args(["rep_parking_merged.h", "-o", "moc_rep_parking_merged.cpp"]),
             &dir,
         )?;
         let flags = run(
@@ -108,8 +114,8 @@ fn build_peer() -> Result<PathBuf, String> {
         )?;
         run(
             std::process::Command::new("g++")
-                .args(["-std=c++17", "-fPIC", "-O1", "-o", "replica"])
-                .args(["replica.cpp", "moc_rep_parking_replica.cpp"])
+                .args(["-std=c++17", "-fPIC", "-O1", "-o", "peer"])
+                .args(["replica.cpp", "moc_rep_parking_merged.cpp"])
                 .args(flags.split_whitespace()),
             &dir,
         )?;
@@ -122,7 +128,7 @@ fn build_peer() -> Result<PathBuf, String> {
     if std::fs::rename(&dir, &done).is_err() {
         let _ = std::fs::remove_dir_all(&dir);
     }
-    Ok(done.join("replica"))
+    Ok(done.join("peer"))
 }
 
 struct Park {
@@ -180,7 +186,7 @@ async fn a_qt_repc_replica_uses_the_generated_source() {
     source.enable_remoting(&host).await.unwrap();
 
     let mut child = Command::new(peer)
-        .arg(host.url().to_string())
+        .args(["replica", &host.url().to_string()])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .kill_on_drop(true)
@@ -229,4 +235,108 @@ async fn a_qt_repc_replica_uses_the_generated_source() {
     );
     drop(child);
     host.shutdown().await;
+}
+
+/// A free TCP port on 127.0.0.1 for the Qt host.
+fn free_tcp_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    format!("tcp://127.0.0.1:{port}")
+}
+
+#[tokio::test]
+async fn the_generated_replica_uses_a_qt_repc_source() {
+    let peer = tokio::task::spawn_blocking(build_peer).await.unwrap();
+    let peer = peer.unwrap_or_else(|e| panic!("cannot build the Qt peer: {e}"));
+    let url = free_tcp_url();
+    let mut child = Command::new(peer)
+        .args(["source", &url])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen: Vec<String> = Vec::new();
+    let mut wait_for = async |wanted: &[&str], seen: &mut Vec<String>| {
+        let found = tokio::time::timeout(DEADLINE, async {
+            while !wanted.iter().all(|w| seen.iter().any(|l| l == w)) {
+                match lines.next_line().await {
+                    Ok(Some(line)) => seen.push(line),
+                    _ => return false,
+                }
+            }
+            true
+        })
+        .await;
+        assert!(
+            matches!(found, Ok(true)),
+            "the Qt source printed {seen:#?}, expected {wanted:#?}"
+        );
+    };
+    wait_for(&["ready 1"], &mut seen).await;
+
+    let node = Node::connect(&url).await.unwrap();
+    let replica = ParkingReplica::acquire(&node);
+    replica.wait_ready(DEADLINE).await.unwrap();
+    assert_eq!(replica.level().unwrap(), 1);
+    assert_eq!(replica.name().unwrap(), "south");
+    assert_eq!(replica.mode().unwrap(), ParkingMode::Open);
+    let spot = |holder: &str, bay| Spot {
+        holder: holder.into(),
+        bay,
+    };
+    assert_eq!(replica.spots().unwrap(), [spot("ada", 1), spot("bob", 2)]);
+    assert_eq!(replica.vacant().unwrap(), [3, 4]);
+    assert_eq!(
+        replica.fees().unwrap(),
+        BTreeMap::from([("day".into(), 5), ("night".into(), 2)])
+    );
+    assert_eq!(replica.gates().unwrap(), ["east", "west"]);
+    assert_eq!(replica.token().unwrap(), [0x00, 0xff]);
+    assert_eq!(replica.floors().unwrap(), 4);
+    assert!((replica.rate().unwrap() - 1.5).abs() < f64::EPSILON);
+
+    let mut events = replica.subscribe();
+    let mut next = async || {
+        tokio::time::timeout(DEADLINE, events.recv())
+            .await
+            .expect("an event in time")
+            .expect("the replica lives")
+            .expect("the event reads")
+    };
+    assert_eq!(
+        replica.reserve("cy".into(), 7).await.unwrap(),
+        spot("cy", 7)
+    );
+    assert_eq!(next().await, ParkingEvent::ModeChanged(ParkingMode::Full));
+    assert_eq!(
+        next().await,
+        ParkingEvent::Arrived {
+            spot: spot("cy", 7),
+            mode: ParkingMode::Full
+        }
+    );
+    assert_eq!(replica.total(vec![10, 20, 12]).await.unwrap(), 42);
+    replica.set_level(3).await.unwrap();
+    assert_eq!(next().await, ParkingEvent::LevelChanged(3));
+    replica.set_name("north".into()).await.unwrap();
+    assert_eq!(next().await, ParkingEvent::NameChanged("north".into()));
+    replica.set_spots(vec![spot("dee", 9)]).await.unwrap();
+    assert_eq!(
+        next().await,
+        ParkingEvent::SpotsChanged(vec![spot("dee", 9)])
+    );
+    replica.ring().await.unwrap();
+    wait_for(
+        &[
+            "levelChanged 3",
+            "nameChanged north",
+            "spotsChanged dee@9",
+            "ring",
+        ],
+        &mut seen,
+    )
+    .await;
+    drop(child);
 }
