@@ -97,3 +97,21 @@ fn module_names_come_from_the_stem() {
     .expect("generates");
     assert!(rust.contains("pub mod my_objects {"), "{rust}");
 }
+
+#[test]
+fn options_select_sides_and_add_attributes() {
+    let options = Options::default()
+        .build_replica(false)
+        .type_attribute("garage.Slot", "#[derive(PartialOrd)]")
+        .type_attribute("garage.GarageDoor.Motor", "#[doc(alias = \"engine\")]")
+        .trait_attribute("garage.GarageDoor", "#[doc(alias = \"door\")]");
+    let rust = generate_rep("garage.rep", GARAGE, &options).expect("generates");
+    assert!(rust.contains("pub struct GarageDoorSource"));
+    assert!(!rust.contains("GarageDoorReplica"));
+    assert!(rust.contains("#[derive(PartialOrd)]\n    #[derive(Debug, Clone, PartialEq, Default)]\n    pub struct Slot"), "{rust}");
+    assert!(rust.contains("#[doc(alias = \"engine\")]"));
+    assert!(
+        rust.contains("#[doc(alias = \"door\")]\n    pub trait GarageDoorService"),
+        "{rust}"
+    );
+}

@@ -207,13 +207,14 @@ pub(crate) fn class(cx: &RepContext<'_>, class: &rep::Class) -> Result<TokenStre
     }
 
     let names = Idents::new(&class.name);
-    let definition = definition(cx, class, &layout, &signature);
+    let definition = definition(cx, class, &layout);
     let properties = properties_struct(&names, class, &props);
     let service = service(cx, &names, class, &props, &slots)?;
     let source = source(&names, class, &props, &slots, &signals, &signature);
     let replica = replica(&names, class, &props, &slots, &signals, &signature);
+    let sides = cx.options.source || cx.options.replica;
     let parts = [
-        Some(definition),
+        sides.then_some(definition),
         cx.options.source.then_some(properties),
         cx.options.source.then_some(service),
         cx.options.source.then_some(source),
@@ -307,12 +308,7 @@ fn functions<'a>(
 
 /// The class definition function, in repc's index order, with the file's PODs as gadgets and
 /// the class's enums and flags.
-fn definition(
-    cx: &RepContext<'_>,
-    class: &rep::Class,
-    layout: &rep::Layout,
-    _signature: &str,
-) -> TokenStream {
+fn definition(cx: &RepContext<'_>, class: &rep::Class, layout: &rep::Layout) -> TokenStream {
     let scope = &class.name;
     let name = Idents::new(scope).definition;
     let names_of = |list: &[rep::Function], signature: &str| -> Vec<String> {

@@ -258,7 +258,7 @@ impl CppType {
     pub(crate) fn literal(&self, text: &str) -> Option<TokenStream> {
         let text = text.trim();
         match self {
-            CppType::Scalar(t, qt) => match *qt {
+            CppType::Scalar(_, qt) => match *qt {
                 "bool" => match text {
                     "true" => Some(quote!(true)),
                     "false" => Some(quote!(false)),
@@ -280,7 +280,6 @@ impl CppType {
                     Some(quote!(#lit))
                 }
                 _ => {
-                    let _ = t;
                     let value = parse_integer(text)?;
                     if !fits(value, qt) {
                         return None;
