@@ -8,17 +8,21 @@ use ifw_build::codegen::{Options, generate_rep, rep_module_name};
 
 const GARAGE: &str = include_str!("fixtures/compile-crate/rep/garage.rep");
 
+/// The options of the fixture's `build.rs`.
+fn garage_options() -> Options {
+    Options::default().extern_type("Celsius", "crate::Celsius")
+}
+
 #[test]
 fn garage_rep_generates_this_rust() {
-    let rust =
-        generate_rep("garage.rep", GARAGE, &Options::default()).expect("garage.rep generates");
+    let rust = generate_rep("garage.rep", GARAGE, &garage_options()).expect("garage.rep generates");
     insta::assert_snapshot!(rust);
 }
 
 #[test]
 fn generated_rust_is_deterministic() {
-    let a = generate_rep("garage.rep", GARAGE, &Options::default()).expect("generates");
-    let b = generate_rep("garage.rep", GARAGE, &Options::default()).expect("generates");
+    let a = generate_rep("garage.rep", GARAGE, &garage_options()).expect("generates");
+    let b = generate_rep("garage.rep", GARAGE, &garage_options()).expect("generates");
     assert_eq!(a, b);
 }
 
@@ -68,6 +72,11 @@ fn unsupported_things_are_refused_with_their_position() {
             "BTreeMap",
         ),
         (
+            "class Door\n{\n    PROP(Celsius c)\n};\n",
+            "bad.rep:3:5",
+            "map others with `extern_type`",
+        ),
+        (
             "class Door\n{\n    PROP(int x\n};\n",
             "bad.rep:",
             "repc would reject",
@@ -100,7 +109,7 @@ fn module_names_come_from_the_stem() {
 
 #[test]
 fn options_select_sides_and_add_attributes() {
-    let options = Options::default()
+    let options = garage_options()
         .build_replica(false)
         .type_attribute("garage.Slot", "#[derive(PartialOrd)]")
         .type_attribute("garage.GarageDoor.Motor", "#[doc(alias = \"engine\")]")

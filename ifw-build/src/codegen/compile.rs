@@ -136,6 +136,13 @@ impl Builder {
         self
     }
 
+    /// For [`compile_rep`](Self::compile_rep): maps a C++ type the `.rep` uses but does not define
+    /// to a Rust type (see [`Options::extern_type`]).
+    pub fn extern_type(mut self, cpp: impl Into<String>, rust: impl Into<String>) -> Self {
+        self.options = self.options.extern_type(cpp, rust);
+        self
+    }
+
     /// Adds an attribute to the `<Interface>Service` traits `path` selects (see
     /// [`Options::trait_attribute`]), for example `#[mockall::automock]`.
     pub fn trait_attribute(

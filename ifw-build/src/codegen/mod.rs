@@ -52,6 +52,7 @@ pub struct Options {
     trait_attributes: Vec<(String, String)>,
     source: bool,
     replica: bool,
+    extern_types: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -61,6 +62,7 @@ impl Default for Options {
             trait_attributes: Vec::new(),
             source: true,
             replica: true,
+            extern_types: Vec::new(),
         }
     }
 }
@@ -79,6 +81,27 @@ impl Options {
     #[must_use]
     pub fn build_replica(mut self, on: bool) -> Self {
         self.replica = on;
+        self
+    }
+
+    /// For hand-written `.rep` files ([`generate_rep`]): maps a C++ type the file uses but does not
+    /// define (one from an `#include`d header, such as `Temperature`) to a Rust type path (such as
+    /// `crate::Temperature`). The Rust type must implement `ifw_core::ToQtro`, `ifw_core::FromQtro`,
+    /// `Debug`, `Clone`, `PartialEq` and `Default`, and produce the value Qt sends for the C++ type.
+    ///
+    /// ```
+    /// let options = ifw_build::codegen::Options::default().extern_type("Temperature", "crate::Temperature");
+    /// let rust = ifw_build::codegen::generate_rep(
+    ///     "engine.rep",
+    ///     "class Engine\n{\n    PROP(Temperature temperature)\n};\n",
+    ///     &options,
+    /// )?;
+    /// assert!(rust.contains("pub temperature: crate::Temperature,"));
+    /// # Ok::<(), ifw_build::Error>(())
+    /// ```
+    #[must_use]
+    pub fn extern_type(mut self, cpp: impl Into<String>, rust: impl Into<String>) -> Self {
+        self.extern_types.push((cpp.into(), rust.into()));
         self
     }
 

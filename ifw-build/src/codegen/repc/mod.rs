@@ -139,8 +139,10 @@ pub fn generate_rep(
         ))
     })?;
     let module_name = rep_module_name(&stem);
+    let table = types::TypeTable::new(&file, &options.extern_types)
+        .map_err(|e| fail(Diagnostic::global(crate::diagnostic::Severity::Error, e)))?;
     let cx = RepContext {
-        table: types::TypeTable::new(&file),
+        table,
         file: &file,
         source: source.clone(),
         options,

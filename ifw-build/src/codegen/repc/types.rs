@@ -49,6 +49,8 @@ pub(crate) enum Named {
 #[derive(Default)]
 pub(crate) struct TypeTable {
     named: HashMap<String, Named>,
+    /// `Options::extern_type`: C++ name → Rust path.
+    externs: Vec<(String, TokenStream)>,
 }
 
 /// A `.rep` type resolved.
@@ -68,6 +70,8 @@ pub(crate) enum CppType {
     Map(String, Box<CppType>, Box<CppType>),
     /// A POD, enum or flag of the file.
     Named(Named),
+    /// A type declared elsewhere, mapped by `Options::extern_type`: Rust path and C++ name.
+    Extern(TokenStream, String),
 }
 
 impl Named {
@@ -104,6 +108,7 @@ impl CppType {
                 let name = ident(n.rust());
                 quote!(#name)
             }
+            CppType::Extern(path, _) => path.clone(),
         }
     }
 
@@ -116,6 +121,7 @@ impl CppType {
             CppType::Variant => "QVariant".into(),
             CppType::List(name, _) | CppType::Map(name, ..) => name.clone(),
             CppType::Named(n) => n.qt().to_string(),
+            CppType::Extern(_, qt) => qt.clone(),
         }
     }
 
@@ -136,13 +142,14 @@ impl CppType {
             CppType::Variant | CppType::Map(..) => false,
             CppType::List(_, e) => e.is_ord(),
             CppType::Named(n) => !matches!(n, Named::Pod { .. }),
+            CppType::Extern(..) => false,
         }
     }
 
     /// An expression of the wire `Value` of `expr` (a `&T`).
     pub(crate) fn write_wire(&self, expr: &TokenStream) -> TokenStream {
         match self {
-            CppType::Scalar(..) | CppType::String | CppType::Named(_) => {
+            CppType::Scalar(..) | CppType::String | CppType::Named(_) | CppType::Extern(..) => {
                 quote!(::ifw_core::codegen::ToQtro::to_qtro(#expr))
             }
             CppType::Bytes => quote!(::ifw_core::codegen::Value::ByteArray(
@@ -180,7 +187,7 @@ impl CppType {
     /// A function (path or closure) from `&T` to the wire `Value`.
     fn write_fn(&self) -> TokenStream {
         match self {
-            CppType::Scalar(..) | CppType::String | CppType::Named(_) => {
+            CppType::Scalar(..) | CppType::String | CppType::Named(_) | CppType::Extern(..) => {
                 quote!(::ifw_core::codegen::ToQtro::to_qtro)
             }
             _ => {
@@ -193,7 +200,7 @@ impl CppType {
     /// A function (path or closure) from `&Value` to `Result<T, Error>`.
     fn read_fn(&self) -> TokenStream {
         match self {
-            CppType::Scalar(..) | CppType::String | CppType::Named(_) => {
+            CppType::Scalar(..) | CppType::String | CppType::Named(_) | CppType::Extern(..) => {
                 let t = self.rust();
                 quote!(<#t as ::ifw_core::codegen::FromQtro>::from_qtro)
             }
@@ -209,7 +216,11 @@ impl CppType {
     pub(crate) fn derives_default(&self) -> bool {
         match self {
             CppType::Variant => false,
-            CppType::Named(_) | CppType::Scalar(..) | CppType::String | CppType::Bytes => true,
+            CppType::Named(_)
+            | CppType::Scalar(..)
+            | CppType::String
+            | CppType::Bytes
+            | CppType::Extern(..) => true,
             CppType::List(..) | CppType::Map(..) => true,
         }
     }
@@ -217,7 +228,7 @@ impl CppType {
     /// An expression of `Result<T, Error>` reading `expr` (a `&Value`).
     pub(crate) fn read_wire(&self, expr: &TokenStream) -> TokenStream {
         match self {
-            CppType::Scalar(..) | CppType::String | CppType::Named(_) => {
+            CppType::Scalar(..) | CppType::String | CppType::Named(_) | CppType::Extern(..) => {
                 let t = self.rust();
                 quote!(<#t as ::ifw_core::codegen::FromQtro>::from_qtro(#expr))
             }
@@ -420,8 +431,14 @@ impl TypeTable {
     /// Every POD, enum and flag of `file`, with their Rust names: global ones by their name, a
     /// class's as `<Class><Name>`, a POD's flags as `<Pod><Name>` (its enums are global, as repc
     /// registers them).
-    pub(crate) fn new(file: &RepFile) -> Self {
+    pub(crate) fn new(file: &RepFile, externs: &[(String, String)]) -> Result<Self, String> {
         let mut table = Self::default();
+        for (cpp, rust) in externs {
+            let path: TokenStream = rust
+                .parse()
+                .map_err(|e| format!("extern type `{cpp}`: `{rust}` is not a Rust type: {e}"))?;
+            table.externs.push((cpp.trim().to_string(), path));
+        }
         let add_enum = |table: &mut Self, e: &rep::Enum, scope: Option<&str>| {
             let (size, _) = enum_size(e.underlying_type.as_deref()).unwrap_or((4, true));
             let members = e.values.iter().map(|v| (v.name.clone(), v.value)).collect();
@@ -509,7 +526,7 @@ impl TypeTable {
                 },
             );
         }
-        table
+        Ok(table)
     }
 
     /// The declared type `name` means in `scope` (a class or POD name): `Scope::Name` first, then
@@ -617,8 +634,17 @@ impl TypeTable {
             )),
             _ => match self.lookup(text, scope) {
                 Some(named) => Ok(CppType::Named(named.clone())),
+                None if self.externs.iter().any(|(cpp, _)| cpp == text) => {
+                    let path = self
+                        .externs
+                        .iter()
+                        .find(|(cpp, _)| cpp == text)
+                        .map(|(_, path)| path.clone())
+                        .unwrap_or_default();
+                    Ok(CppType::Extern(path, text.to_string()))
+                }
                 None => Err(format!(
-                    "unsupported type `{text}` (ifw-build maps Qt's integer, floating-point, bool, string, byte array, variant and container types, and the file's PODs, enums and flags)"
+                    "unsupported type `{text}` (ifw-build maps Qt's integer, floating-point, bool, string, byte array, variant and container types, and the file's PODs, enums and flags; map others with `extern_type`)"
                 )),
             },
         }
