@@ -372,7 +372,8 @@ pub(crate) fn gadget_defs(cx: &RepContext<'_>) -> Vec<TokenStream> {
         .collect()
 }
 
-/// `pub fn register_qtro_types`: every POD as a gadget, every enum and flag by its Qt name.
+/// `pub fn register_qtro_types`: every POD as a gadget, every enum and flag by its Qt name (a
+/// global enum also as `<Name>Enum::<Name>`, the gadget repc puts it in).
 pub(crate) fn registration(cx: &RepContext<'_>) -> TokenStream {
     let gadgets = gadget_defs(cx);
     let mut enums: Vec<(String, u32)> = cx
@@ -384,6 +385,17 @@ pub(crate) fn registration(cx: &RepContext<'_>) -> TokenStream {
             Named::Pod { .. } => None,
         })
         .collect();
+    // repc declares a global `ENUM Name` inside a gadget `NameEnum`: Qt knows it as `NameEnum::Name`.
+    let globals: Vec<(String, u32)> = cx
+        .file
+        .enums
+        .iter()
+        .filter_map(|e| match cx.table.get(&e.name) {
+            Some(Named::Enum { size, .. }) => Some((format!("{0}Enum::{0}", e.name), *size)),
+            _ => None,
+        })
+        .collect();
+    enums.extend(globals);
     enums.sort();
     let enums = enums
         .iter()
