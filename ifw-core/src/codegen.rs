@@ -6,8 +6,11 @@
 
 pub use ifw_qtro::codec::GadgetDef;
 pub use ifw_qtro::{Gadget, TypeRegistry, Value};
-pub use serde;
+pub use {prost, prost_types, serde};
 
+pub use crate::proto::{
+    decode_message, from_proto_value, to_proto_value, variant_from_proto, variant_to_proto,
+};
 pub use crate::{Error, FromQtro, ToQtro, Variant};
 
 /// `std::collections::BTreeMap`, the Rust type of QFace `map<T>` (string keys, sorted, so output

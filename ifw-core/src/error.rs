@@ -38,6 +38,13 @@ pub enum Error {
         /// The name that arrived.
         found: String,
     },
+    /// A protobuf message does not decode.
+    #[error("protobuf: {0}")]
+    Protobuf(#[from] prost::DecodeError),
+    /// A `google.protobuf.Value` that carries a value of a type protobuf cannot express (a nested
+    /// container) does not fit that type.
+    #[error("protobuf value does not fit its type: {0}")]
+    ProtoValue(serde_json::Error),
     /// The Qt Remote Objects layer failed.
     #[error(transparent)]
     Qtro(#[from] ifw_qtro::Error),

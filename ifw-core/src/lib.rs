@@ -7,6 +7,8 @@
 //! - [`Variant`]: the Rust type of QFace `var`.
 //! - [`ToQtro`]/[`FromQtro`]: conversion of generated types to and from the Qt Remote Objects
 //!   [`Value`](ifw_qtro::Value), as Qt Interface Framework's generated frontend streams them.
+//! - protobuf: the prost messages `ifw_build` generates for QFace structs convert through the
+//!   helpers of [`codegen`] (`var` as `google.protobuf.Value`).
 //! - [`Error`]: what can go wrong at run time.
 //! - [`include_module!`]: includes the Rust code `ifw_build` wrote for a QFace module.
 //!
@@ -15,6 +17,7 @@
 
 pub mod codegen;
 mod error;
+mod proto;
 mod qtro;
 mod variant;
 

@@ -31,7 +31,7 @@ pub fn compile(path: impl AsRef<Path>) -> Result<(), Error> {
 }
 
 /// A [`Builder`] with the defaults: output to `OUT_DIR`, no import paths, no extra annotation
-/// files, no `.rep` files.
+/// files, no `.rep` files, a `.proto` file per module.
 ///
 /// ```no_run
 /// // build.rs
@@ -57,6 +57,8 @@ pub struct Builder {
     annotation_files: Vec<PathBuf>,
     emit_rep: bool,
     rep_mode: rep::RepMode,
+    /// `.proto` files are written unless this is set.
+    skip_proto: bool,
     options: Options,
 }
 
@@ -87,6 +89,14 @@ impl Builder {
         self
     }
 
+    /// Whether to write each module's `<module>.proto` (proto3, see [`crate::proto`]), which
+    /// declares what the generated prost messages encode, for clients in other languages; on by
+    /// default.
+    pub fn emit_proto(mut self, on: bool) -> Self {
+        self.skip_proto = !on;
+        self
+    }
+
     /// How the `.rep` files are written (with [`emit_rep`](Self::emit_rep)): Qt Interface
     /// Framework's text (the default), or self-contained for plain Qt Remote Objects users, the
     /// enums, flags and structs declared in the file (see [`rep`](crate::rep::emit_self_contained)).
@@ -104,8 +114,8 @@ impl Builder {
 
     /// Reads `files` (and the import paths and annotation files), prints the Cargo directives,
     /// and writes `<module>.rs` for every module of the system (the files' own and those found on
-    /// the import paths) into the output directory, plus the `.rep` files if asked. A file whose
-    /// content would not change is not rewritten.
+    /// the import paths) into the output directory, with `<module>.proto` unless turned off and
+    /// the `.rep` files if asked. A file whose content would not change is not rewritten.
     pub fn compile<P: AsRef<Path>>(self, files: &[P]) -> Result<(), Error> {
         let mut frontend = Frontend::new();
         for path in &self.import_paths {
@@ -131,14 +141,20 @@ impl Builder {
                 Err(Error::Diagnostics(d)) => diagnostics.extend(d),
                 Err(e) => return Err(e),
             }
-            if !self.emit_rep {
-                continue;
-            }
             let source = system
                 .files
                 .get(module.origin.file())
                 .and_then(|f| f.path().file_name())
                 .map_or_else(|| "<memory>".into(), |n| n.to_string_lossy().into_owned());
+            if !self.skip_proto {
+                match crate::proto::emit_module(system, module, &source) {
+                    Ok(text) => outputs.push((crate::proto::proto_file_name(module), text)),
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+            if !self.emit_rep {
+                continue;
+            }
             for interface in module.interfaces.values() {
                 match rep::emit_interface_in(self.rep_mode, system, module, interface, &source) {
                     Ok(text) => outputs.push((rep::rep_file_name(interface), text)),

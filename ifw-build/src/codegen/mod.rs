@@ -8,11 +8,14 @@
 //! each other (`ifw_core::include_module!` at one place). Flat names keep two modules with a
 //! common prefix (`vehicle.common`, `vehicle.climate`) from both defining `pub mod vehicle`.
 //!
-//! What is generated so far: the module's types (structs, enums, flags). Runtime items are named only
+//! What is generated so far: the module's types (structs, enums, flags), and prost messages for
+//! the structs (`proto::<Struct>`, with `to_proto`/`from_proto`/`encode_proto`/`decode_proto`)
+//! that match the module's `.proto` file (see [`crate::proto`]). Runtime items are named only
 //! through `::ifw_core::codegen::…`. The output is deterministic: declaration order, no hashing,
 //! formatted by prettyplease.
 
 mod compile;
+mod proto;
 mod types;
 
 pub use compile::{Builder, compile, configure};
@@ -135,6 +138,10 @@ pub fn generate_tokens(
             Err(d) => diagnostics.push(d),
         }
     }
+    match proto::items(&cx) {
+        Ok(tokens) => items.extend(tokens),
+        Err(d) => diagnostics.push(d),
+    }
     if diagnostics.has_errors() {
         return Err(Error::Diagnostics(diagnostics));
     }
@@ -223,7 +230,7 @@ pub(crate) fn doc_attrs(comment: Option<&str>) -> Option<TokenStream> {
 }
 
 /// The text lines of a raw QFace doc comment.
-fn doc_lines(comment: &str) -> Vec<String> {
+pub(crate) fn doc_lines(comment: &str) -> Vec<String> {
     let body = comment.trim();
     let body = body.strip_prefix("/**").unwrap_or(body);
     let body = body.strip_suffix("*/").unwrap_or(body);
