@@ -76,7 +76,7 @@ fn generated_code_compiles_passes_its_tests_and_clippy() {
     let target_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("compile-crate");
     let (ok, output) = cargo(&["test"], &target_dir);
     assert!(ok, "the fixture crate's tests failed:\n{output}");
-    assert!(output.contains("test result: ok. 7 passed"), "{output}");
+    assert!(output.contains("test result: ok. 9 passed"), "{output}");
     let (ok, output) = cargo(
         &["clippy", "--all-targets", "--", "-D", "warnings"],
         &target_dir,

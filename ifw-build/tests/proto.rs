@@ -91,8 +91,20 @@ fn protox_compiles_every_module() {
         .map(|f| (f.number(), f.name().to_string()))
         .collect();
     let expected = [
-        "count", "ratio", "enabled", "label", "extra", "numbers", "names", "history", "status",
-        "unit", "level", "permissions", "type", "inners",
+        "count",
+        "ratio",
+        "enabled",
+        "label",
+        "extra",
+        "numbers",
+        "names",
+        "history",
+        "status",
+        "unit",
+        "level",
+        "permissions",
+        "type",
+        "inners",
     ];
     assert_eq!(
         fields,
@@ -107,8 +119,18 @@ fn protox_compiles_every_module() {
     assert!(matches!(kind("unit"), Kind::Enum(e) if e.full_name() == "vehicle.common.Unit"));
     assert!(matches!(kind("extra"), Kind::Message(m) if m.full_name() == "google.protobuf.Value"));
     assert_eq!(kind("permissions"), Kind::Uint32);
-    assert!(everything.get_field_by_name("names").expect("names").is_map());
-    assert!(everything.get_field_by_name("inners").expect("inners").is_list());
+    assert!(
+        everything
+            .get_field_by_name("names")
+            .expect("names")
+            .is_map()
+    );
+    assert!(
+        everything
+            .get_field_by_name("inners")
+            .expect("inners")
+            .is_list()
+    );
 
     let level = pool.get_enum_by_name("fixture.extra.Level").expect("Level");
     // The zero value comes first in the file (the snapshot shows it); prost-reflect lists them
@@ -128,7 +150,11 @@ fn protox_compiles_every_module() {
     let flag = pool
         .get_enum_by_name("fixture.extra.Permissions")
         .expect("Permissions");
-    assert_eq!(flag.values().next().map(|v| v.number()), Some(0), "a zero value first");
+    assert_eq!(
+        flag.values().next().map(|v| v.number()),
+        Some(0),
+        "a zero value first"
+    );
 }
 
 #[test]

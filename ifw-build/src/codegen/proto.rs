@@ -71,7 +71,9 @@ fn structure(cx: &Context<'_>, s: &Struct) -> Result<(TokenStream, TokenStream),
     let message_doc = format!(" The message of [`{0}`](super::{0}).", name);
     let message = quote! {
         #[doc = #message_doc]
-        #[derive(Clone, PartialEq, ::ifw_core::codegen::prost::Message)]
+        // prost's own Debug names `::prost` for maps whatever `prost_path` says; derive ours.
+        #[derive(Clone, PartialEq, Debug, ::ifw_core::codegen::prost::Message)]
+        #[prost(skip_debug)]
         #[prost(prost_path = "::ifw_core::codegen::prost")]
         pub struct #name {
             #(#fields)*
@@ -239,7 +241,12 @@ enum From {
     Function(TokenStream),
 }
 
-fn element_from(cx: &Context<'_>, e: Element<'_>, ty: &TypeRef, v: TokenStream) -> Result<From, String> {
+fn element_from(
+    cx: &Context<'_>,
+    e: Element<'_>,
+    ty: &TypeRef,
+    v: TokenStream,
+) -> Result<From, String> {
     Ok(match e {
         Element::Scalar(_) => From::Value(v),
         Element::Value => From::Value(quote!(::ifw_core::codegen::variant_from_proto(

@@ -121,7 +121,11 @@ pub(crate) fn field_type<'a>(
     })
 }
 
-fn element<'a>(system: &'a System, module: &'a Module, ty: &TypeRef) -> Result<Element<'a>, String> {
+fn element<'a>(
+    system: &'a System,
+    module: &'a Module,
+    ty: &TypeRef,
+) -> Result<Element<'a>, String> {
     Ok(match ty.kind {
         TypeKind::Primitive => match &*ty.name {
             "int" => Element::Scalar(Scalar::Int32),
@@ -171,13 +175,21 @@ pub(crate) fn enum_values(e: &Enum) -> Vec<(String, i128)> {
     let mut values: Vec<(String, i128)> = e
         .members
         .values()
-        .map(|m| (format!("{prefix}_{}", m.name.to_shouty_snake_case()), m.value))
+        .map(|m| {
+            (
+                format!("{prefix}_{}", m.name.to_shouty_snake_case()),
+                m.value,
+            )
+        })
         .collect();
     if let Some(zero) = values.iter().position(|(_, v)| *v == 0) {
         let member = values.remove(zero);
         values.insert(0, member);
     } else {
-        let mut zero = format!("{prefix}_{}", if e.is_flag { "NONE" } else { "UNSPECIFIED" });
+        let mut zero = format!(
+            "{prefix}_{}",
+            if e.is_flag { "NONE" } else { "UNSPECIFIED" }
+        );
         while values.iter().any(|(n, _)| *n == zero) {
             zero.push('_');
         }
@@ -188,10 +200,11 @@ pub(crate) fn enum_values(e: &Enum) -> Vec<(String, i128)> {
 
 /// The `.proto` text of `module`. `source` names the `.qface` file in the header.
 pub fn emit_module(system: &System, module: &Module, source: &str) -> Result<String, Diagnostic> {
-    let error = |origin: crate::model::Origin, message: String| match system.files.get(origin.file()) {
-        Some(file) => Diagnostic::error(file, origin.span(), message),
-        None => Diagnostic::global(crate::Severity::Error, message),
-    };
+    let error =
+        |origin: crate::model::Origin, message: String| match system.files.get(origin.file()) {
+            Some(file) => Diagnostic::error(file, origin.span(), message),
+            None => Diagnostic::global(crate::Severity::Error, message),
+        };
     let mut imports = BTreeSet::new();
     let mut body = String::new();
     for e in module.enums.values() {
@@ -234,9 +247,10 @@ pub fn emit_module(system: &System, module: &Module, source: &str) -> Result<Str
                 FieldType::Repeated(element) => {
                     (format!("repeated {}", name_of(element)), flag_note(element))
                 }
-                FieldType::Map(element) => {
-                    (format!("map<string, {}>", name_of(element)), flag_note(element))
-                }
+                FieldType::Map(element) => (
+                    format!("map<string, {}>", name_of(element)),
+                    flag_note(element),
+                ),
                 FieldType::Json => {
                     imports.insert("google/protobuf/struct.proto".to_string());
                     (
