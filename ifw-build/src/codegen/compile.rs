@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::Options;
 use crate::diagnostic::Diagnostics;
 use crate::error::Error;
-use crate::frontend::Frontend;
+use crate::frontend::{Frontend, Parsed};
 use crate::rep;
 
 /// Generates Rust for a `.qface` file (and the modules it sees) into `OUT_DIR`, from `build.rs`.
@@ -117,6 +117,21 @@ impl Builder {
     /// the import paths) into the output directory, with `<module>.proto` unless turned off and
     /// the `.rep` files if asked. A file whose content would not change is not rewritten.
     pub fn compile<P: AsRef<Path>>(self, files: &[P]) -> Result<(), Error> {
+        let parsed = self.parse(files)?;
+        parsed.print_cargo_directives();
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
+        };
+        let outputs = self.generate(&parsed)?;
+        write_all(&out_dir, &outputs)
+    }
+
+    /// The front end step of [`compile`](Self::compile): reads `files` with the import paths and
+    /// annotation files.
+    pub fn parse<P: AsRef<Path>>(&self, files: &[P]) -> Result<Parsed, Error> {
         let mut frontend = Frontend::new();
         for path in &self.import_paths {
             frontend = frontend.import_path(path);
@@ -124,14 +139,22 @@ impl Builder {
         for path in &self.annotation_files {
             frontend = frontend.annotation_file(path);
         }
-        let parsed = frontend.parse_files(files)?;
-        parsed.print_cargo_directives();
-        let out_dir = match self.out_dir {
-            Some(dir) => dir,
-            None => std::env::var_os("OUT_DIR")
-                .map(PathBuf::from)
-                .ok_or(Error::NoOutDir)?,
-        };
+        frontend.parse_files(files)
+    }
+
+    /// The files [`compile`](Self::compile) writes for `parsed`, as (file name, content) in a
+    /// fixed order, without writing them (the `ifw gen` command line writes these same bytes).
+    ///
+    /// ```
+    /// let builder = ifw_build::configure();
+    /// let parsed = ifw_build::Frontend::new()
+    ///     .parse_str("demo.qface", "module org.demo 1.0\nstruct Point { int x; int y }")?;
+    /// let files = builder.generate(&parsed)?;
+    /// let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    /// assert_eq!(names, ["org.demo.rs", "org.demo.proto"]);
+    /// # Ok::<(), ifw_build::Error>(())
+    /// ```
+    pub fn generate(&self, parsed: &Parsed) -> Result<Vec<(String, String)>, Error> {
         let system = &parsed.system;
         let mut diagnostics = Diagnostics::default();
         let mut outputs = Vec::new();
@@ -165,15 +188,20 @@ impl Builder {
         if diagnostics.has_errors() {
             return Err(Error::Diagnostics(diagnostics));
         }
-        std::fs::create_dir_all(&out_dir).map_err(|source| Error::Write {
-            path: out_dir.clone(),
-            source,
-        })?;
-        for (name, text) in outputs {
-            write_if_changed(&out_dir.join(name), &text)?;
-        }
-        Ok(())
+        Ok(outputs)
     }
+}
+
+/// Creates `dir` and writes every file into it (unless unchanged, see [`write_if_changed`]).
+fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for (name, text) in files {
+        write_if_changed(&dir.join(name), text)?;
+    }
+    Ok(())
 }
 
 /// Writes `text` to `path` unless the file already holds it (so its mtime stays).
