@@ -27,6 +27,7 @@ fn system() -> Parsed {
             idl("common.qface"),
             idl("climate.qface"),
             idl("smartplug.qface"),
+            idl("mediaplayer.qface"),
             fixture(),
         ])
         .expect("the project's IDL is valid")

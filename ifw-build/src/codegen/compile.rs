@@ -112,6 +112,30 @@ impl Builder {
         self
     }
 
+    /// Whether to generate each interface's server side (`<Interface>Service`,
+    /// `<Interface>Source`); default yes.
+    pub fn build_source(mut self, on: bool) -> Self {
+        self.options = self.options.build_source(on);
+        self
+    }
+
+    /// Whether to generate each interface's client side (`<Interface>Replica`); default yes.
+    pub fn build_replica(mut self, on: bool) -> Self {
+        self.options = self.options.build_replica(on);
+        self
+    }
+
+    /// Adds an attribute to the `<Interface>Service` traits `path` selects (see
+    /// [`Options::trait_attribute`]), for example `#[mockall::automock]`.
+    pub fn trait_attribute(
+        mut self,
+        path: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Self {
+        self.options = self.options.trait_attribute(path, attribute);
+        self
+    }
+
     /// Reads `files` (and the import paths and annotation files), prints the Cargo directives,
     /// and writes `<module>.rs` for every module of the system (the files' own and those found on
     /// the import paths) into the output directory, with `<module>.proto` unless turned off and
