@@ -4,6 +4,8 @@
 //! That the prost messages encode what these descriptors decode is checked where the generated
 //! Rust is compiled: `tests/fixtures/compile-crate` (see `tests/compile_crate.rs`).
 
+#![allow(clippy::panic, reason = "a failing test should fail loudly")]
+
 use std::path::{Path, PathBuf};
 
 use ifw_build::proto::{emit_module, proto_file_name};

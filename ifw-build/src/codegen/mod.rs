@@ -233,6 +233,10 @@ pub fn generate_tokens(
     Ok(quote! {
         #doc
         #[allow(clippy::disallowed_names, reason = "the names are the IDL's")]
+        #[allow(
+            clippy::collapsible_match,
+            reason = "an event match has one inner arm per member, one arm for an interface with one signal"
+        )]
         pub mod #name {
             #(#items)*
         }
