@@ -113,7 +113,7 @@ fn errors_render_their_snippets() {
     let bad = out.0.join("bad.qface");
     std::fs::write(
         &bad,
-        "module m 1.0\ninterface A {\n    B other;\n}\ninterface B {}\n",
+        "module m 1.0\ninterface Aa {\n    Bb other;\n}\ninterface Bb {}\n",
     )
     .expect("write");
     // An interface-typed property cannot go into a .rep.
@@ -124,11 +124,11 @@ fn errors_render_their_snippets() {
         .expect_err("interface-typed properties cannot go into a .rep");
     let text = err.to_string();
     assert!(
-        text.contains("of type 'interface' (`B`) are not supported"),
+        text.contains("of type 'interface' (`Bb`) are not supported"),
         "{text}"
     );
-    assert!(text.contains("bad.qface:3:7"), "{text}");
-    assert!(text.contains("B other;"), "{text}");
+    assert!(text.contains("bad.qface:3:8"), "{text}");
+    assert!(text.contains("Bb other;"), "{text}");
     assert_eq!(format!("{err:?}"), text, "Debug is Display, for build.rs");
     assert!(!out.0.join("out").exists(), "nothing is written on error");
 
@@ -137,4 +137,20 @@ fn errors_render_their_snippets() {
         .compile(&[idl("no-such-file.qface")])
         .expect_err("missing input");
     assert!(err.to_string().contains("cannot read"), "{err}");
+}
+
+#[test]
+fn one_character_interface_names_are_refused_for_repc() {
+    let out = TempDir::new("one-letter");
+    std::fs::create_dir_all(&out.0).expect("temp dir");
+    let file = out.0.join("one.qface");
+    std::fs::write(&file, "module one 1.0\ninterface I { int x; }\n").expect("write");
+    let err = ifw_build::configure()
+        .out_dir(out.0.join("out"))
+        .emit_rep(true)
+        .compile(&[&file])
+        .expect_err("repc cannot read `class I`");
+    let text = err.to_string();
+    assert!(text.contains("repc cannot read a class named with one character (`I`)"), "{text}");
+    assert!(text.contains("one.qface:2:11"), "{text}");
 }

@@ -126,6 +126,9 @@ fn emit(
         module,
         mode,
     };
+    if interface.name.chars().count() < 2 {
+        return Err(types.error(interface.origin, &one_letter("class", &interface.name)));
+    }
     let zoned = truthy(interface.tags.attribute("config", "zoned"));
     let mut out = String::new();
     let _ = writeln!(
@@ -512,6 +515,9 @@ impl Walk {
         if !self.visit(types, module, &s.name, s.origin)? {
             return Ok(());
         }
+        if s.name.chars().count() < 2 {
+            return Err(types.error(s.origin, &one_letter("POD", &s.name)));
+        }
         let here = Types { module, ..*types };
         let mut members = Vec::new();
         for f in s.fields.values() {
@@ -562,6 +568,13 @@ impl Walk {
         }
         Ok(())
     }
+}
+
+/// repc reads a class or POD name only from two characters on (`class I` is "Unknown token").
+fn one_letter(what: &str, name: &str) -> String {
+    format!(
+        "repc cannot read a {what} named with one character (`{name}`): rename it (two characters or more)"
+    )
 }
 
 /// The last segment of a module's name (Qt IF's `module_name`).
