@@ -151,6 +151,9 @@ fn one_character_interface_names_are_refused_for_repc() {
         .compile(&[&file])
         .expect_err("repc cannot read `class I`");
     let text = err.to_string();
-    assert!(text.contains("repc cannot read a class named with one character (`I`)"), "{text}");
+    assert!(
+        text.contains("repc cannot read a class named with one character (`I`)"),
+        "{text}"
+    );
     assert!(text.contains("one.qface:2:11"), "{text}");
 }

@@ -160,7 +160,11 @@ fn rep_writes_one_file_per_interface_in_both_modes() {
 fn rep_refuses_interface_typed_members() {
     let out = TempDir::new("rep-bad");
     let bad = out.path("bad.qface");
-    std::fs::write(&bad, "module m 1.0\ninterface Aa { Bb b; }\ninterface Bb {}\n").expect("write");
+    std::fs::write(
+        &bad,
+        "module m 1.0\ninterface Aa { Bb b; }\ninterface Bb {}\n",
+    )
+    .expect("write");
     let (code, stdout, err) = ifw(&["rep", &bad, "-o", &out.path("out")]);
     assert_eq!(code, 1);
     assert!(stdout.is_empty(), "{stdout}");

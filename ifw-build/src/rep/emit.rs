@@ -38,7 +38,7 @@ pub fn rep_file_name(interface: &Interface) -> String {
     format!("{}.rep", interface.name.to_lowercase())
 }
 
-/// How a `.rep` file is written (see the [module docs](self)).
+/// How a `.rep` file is written (see [`emit_interface`] and [`emit_self_contained`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum RepMode {
@@ -51,6 +51,10 @@ pub enum RepMode {
 
 /// The `.rep` text Qt IF's generator renders for `interface` of `module`. `source` names the
 /// `.qface` file in the header.
+///
+/// Types as Qt IF's `return_type`/`parameter_type` filters map them; structs, enums and flags come
+/// from Qt IF's frontend headers (`#include`d). `map<T>`, which Qt's generator refuses, is
+/// `QVariantMap` (`const QVariantMap &name` as a parameter); interface-typed members are refused.
 ///
 /// ```
 /// let parsed = ifw_build::Frontend::new().parse_str(
@@ -80,6 +84,14 @@ pub fn emit_interface(
 
 /// The self-contained `.rep` text for `interface` of `module`: it declares the enums, flags and
 /// structs it uses, so plain `repc` needs nothing else.
+///
+/// The module's own enums and structs come first in declaration order, then those of imported
+/// modules as first used; all `ENUM`s (each flag's followed by `FLAG(<Flag>s Name)`) before the
+/// `POD`s, and every `POD` after the `POD`s its fields use. repc wraps a file-level `ENUM Name` in
+/// a gadget `NameEnum`, so members are typed `NameEnum::Name` and `NameEnum::<Flag>s`. Two types of
+/// one name from different modules are refused (a `.rep` has one namespace); so are one-character
+/// class and POD names, which repc cannot read. `map<T>` is `QVariantMap`, as in
+/// [`emit_interface`].
 ///
 /// ```
 /// let parsed = ifw_build::Frontend::new().parse_str(
