@@ -83,6 +83,52 @@ pub fn synth_rich() -> String {
     s
 }
 
+/// The code generator's input (about 310 KB): 500 interfaces with 20 properties (every kind of
+/// type: primitives, `var`, a struct, an enum, a flag, `list`, `map`; some read-only), an operation
+/// and a signal each, 20 structs × 6 fields and 20 enums, and one flag.
+pub fn synth_codegen() -> String {
+    let mut s = String::from(
+        "/** Synthetic input of the code generator benchmark. */\nmodule synth.codegen 1.0\n\n",
+    );
+    s.push_str("flag Direction { Up = 1, Down = 2, Left = 4, Right = 8 }\n\n");
+    for e in 0..20 {
+        let _ = writeln!(
+            s,
+            "/** Mode {e}. */\nenum Mode{e} {{ Off, On, Auto, Eco = 8 }}\n"
+        );
+    }
+    for st in 0..20 {
+        let _ = writeln!(
+            s,
+            "/** Point {st}. */\nstruct Point{st} {{\n    int x;\n    real y;\n    string label;\n    Mode{st} mode;\n    list<int> values;\n    map<real> weights;\n}}\n"
+        );
+    }
+    for i in 0..500 {
+        let k = i % 20;
+        let _ = writeln!(s, "/** Interface {i}. */\ninterface Iface{i} {{");
+        for p in 0..20 {
+            let ty = match p % 10 {
+                0 => "int".to_string(),
+                1 => "string".to_string(),
+                2 => "bool".to_string(),
+                3 => "real".to_string(),
+                4 => format!("Point{k}"),
+                5 => format!("Mode{k}"),
+                6 => "list<int>".to_string(),
+                7 => "map<string>".to_string(),
+                8 => "Direction".to_string(),
+                _ => "var".to_string(),
+            };
+            let readonly = if p % 7 == 3 { "readonly " } else { "" };
+            let _ = writeln!(s, "    {readonly}{ty} property{p};");
+        }
+        let _ = writeln!(s, "    string apply(int level, Point{k} point);");
+        let _ = writeln!(s, "    signal changed(Mode{k} mode, real value);");
+        s.push_str("}\n\n");
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +142,10 @@ mod tests {
             "plain is {plain} bytes"
         );
         assert!((850_000..1_000_000).contains(&rich), "rich is {rich} bytes");
+        let codegen = synth_codegen().len();
+        assert!(
+            (250_000..500_000).contains(&codegen),
+            "codegen is {codegen} bytes"
+        );
     }
 }

@@ -34,6 +34,7 @@ mod error;
 mod frontend;
 pub mod idl;
 pub mod model;
+pub mod proto;
 pub mod rep;
 pub mod source;
 

@@ -79,7 +79,7 @@ fn generated_code_compiles_passes_its_tests_and_clippy() {
     let target_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("compile-crate");
     let (ok, output) = cargo(&["test"], &target_dir);
     assert!(ok, "the fixture crate's tests failed:\n{output}");
-    assert!(output.contains("test result: ok. 7 passed"), "{output}");
+    assert!(output.contains("test result: ok. 9 passed"), "{output}");
     // tests/qtro_e2e.rs: generated Source and Replica over a real Host and Node.
     assert!(output.contains("test result: ok. 6 passed"), "{output}");
     // tests/rep_e2e.rs: the code compile_rep generated from rep/garage.rep, over a Host and Node.

@@ -11,8 +11,11 @@ pub use ifw_qtro::{
     BoxFuture, Gadget, Host, Node, Replica, ReplicaEvent, ReplicaState, SourceHandler,
     SourceObject, TypeRegistry, Value,
 };
-pub use serde;
+pub use {prost, prost_types, serde};
 
+pub use crate::proto::{
+    decode_message, from_proto_value, to_proto_value, variant_from_proto, variant_to_proto,
+};
 pub use crate::rep::{
     rep_answer, rep_argument, rep_bytes, rep_cached, rep_entries, rep_fields, rep_items, rep_list,
     rep_map, rep_refuse_write, rep_variant,

@@ -59,6 +59,13 @@ pub enum Error {
     /// A zone the interface does not have.
     #[error("no zone `{0}`")]
     UnknownZone(String),
+    /// A protobuf message does not decode.
+    #[error("protobuf: {0}")]
+    Protobuf(#[from] prost::DecodeError),
+    /// A `google.protobuf.Value` that carries a value of a type protobuf cannot express (a nested
+    /// container) does not fit that type.
+    #[error("protobuf value does not fit its type: {0}")]
+    ProtoValue(serde_json::Error),
     /// The Qt Remote Objects layer failed.
     #[error(transparent)]
     Qtro(#[from] ifw_qtro::Error),

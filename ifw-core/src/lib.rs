@@ -7,6 +7,8 @@
 //! - [`Variant`]: the Rust type of QFace `var`.
 //! - [`ToQtro`]/[`FromQtro`]: conversion of generated types to and from the Qt Remote Objects
 //!   [`Value`](ifw_qtro::Value), as Qt Interface Framework's generated frontend streams them.
+//! - protobuf: the prost messages `ifw_build` generates for QFace structs convert through the
+//!   helpers of [`codegen`] (`var` as `google.protobuf.Value`).
 //! - [`Error`]: what can go wrong at run time.
 //! - [`PendingResult`]: Qt IF's answer to an operation whose result comes later.
 //! - [`source`] and [`replica`]: what generated `<Interface>Source` and `<Interface>Replica`
@@ -20,6 +22,7 @@
 pub mod codegen;
 mod error;
 mod pending;
+mod proto;
 mod qtro;
 mod rep;
 pub mod replica;

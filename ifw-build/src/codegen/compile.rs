@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::Options;
 use crate::diagnostic::Diagnostics;
 use crate::error::Error;
-use crate::frontend::Frontend;
+use crate::frontend::{Frontend, Parsed};
 use crate::rep;
 
 /// Generates Rust for a `.qface` file (and the modules it sees) into `OUT_DIR`, from `build.rs`.
@@ -52,7 +52,7 @@ pub fn compile_rep(path: impl AsRef<Path>) -> Result<(), Error> {
 }
 
 /// A [`Builder`] with the defaults: output to `OUT_DIR`, no import paths, no extra annotation
-/// files, no `.rep` files.
+/// files, no `.rep` files, a `.proto` file per module.
 ///
 /// ```no_run
 /// // build.rs
@@ -78,6 +78,8 @@ pub struct Builder {
     annotation_files: Vec<PathBuf>,
     emit_rep: bool,
     rep_mode: rep::RepMode,
+    /// `.proto` files are written unless this is set.
+    skip_proto: bool,
     options: Options,
 }
 
@@ -105,6 +107,14 @@ impl Builder {
     /// generator names it); off by default.
     pub fn emit_rep(mut self, on: bool) -> Self {
         self.emit_rep = on;
+        self
+    }
+
+    /// Whether to write each module's `<module>.proto` (proto3, see [`crate::proto`]), which
+    /// declares what the generated prost messages encode, for clients in other languages; on by
+    /// default.
+    pub fn emit_proto(mut self, on: bool) -> Self {
+        self.skip_proto = !on;
         self
     }
 
@@ -156,9 +166,24 @@ impl Builder {
 
     /// Reads `files` (and the import paths and annotation files), prints the Cargo directives,
     /// and writes `<module>.rs` for every module of the system (the files' own and those found on
-    /// the import paths) into the output directory, plus the `.rep` files if asked. A file whose
-    /// content would not change is not rewritten.
+    /// the import paths) into the output directory, with `<module>.proto` unless turned off and
+    /// the `.rep` files if asked. A file whose content would not change is not rewritten.
     pub fn compile<P: AsRef<Path>>(self, files: &[P]) -> Result<(), Error> {
+        let parsed = self.parse(files)?;
+        parsed.print_cargo_directives();
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
+        };
+        let outputs = self.generate(&parsed)?;
+        write_all(&out_dir, &outputs)
+    }
+
+    /// The front end step of [`compile`](Self::compile): reads `files` with the import paths and
+    /// annotation files.
+    pub fn parse<P: AsRef<Path>>(&self, files: &[P]) -> Result<Parsed, Error> {
         let mut frontend = Frontend::new();
         for path in &self.import_paths {
             frontend = frontend.import_path(path);
@@ -166,14 +191,22 @@ impl Builder {
         for path in &self.annotation_files {
             frontend = frontend.annotation_file(path);
         }
-        let parsed = frontend.parse_files(files)?;
-        parsed.print_cargo_directives();
-        let out_dir = match self.out_dir {
-            Some(dir) => dir,
-            None => std::env::var_os("OUT_DIR")
-                .map(PathBuf::from)
-                .ok_or(Error::NoOutDir)?,
-        };
+        frontend.parse_files(files)
+    }
+
+    /// The files [`compile`](Self::compile) writes for `parsed`, as (file name, content) in a
+    /// fixed order, without writing them (the `ifw gen` command line writes these same bytes).
+    ///
+    /// ```
+    /// let builder = ifw_build::configure();
+    /// let parsed = ifw_build::Frontend::new()
+    ///     .parse_str("demo.qface", "module org.demo 1.0\nstruct Point { int x; int y }")?;
+    /// let files = builder.generate(&parsed)?;
+    /// let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    /// assert_eq!(names, ["org.demo.rs", "org.demo.proto"]);
+    /// # Ok::<(), ifw_build::Error>(())
+    /// ```
+    pub fn generate(&self, parsed: &Parsed) -> Result<Vec<(String, String)>, Error> {
         let system = &parsed.system;
         let mut diagnostics = Diagnostics::default();
         let mut outputs = Vec::new();
@@ -183,14 +216,20 @@ impl Builder {
                 Err(Error::Diagnostics(d)) => diagnostics.extend(d),
                 Err(e) => return Err(e),
             }
-            if !self.emit_rep {
-                continue;
-            }
             let source = system
                 .files
                 .get(module.origin.file())
                 .and_then(|f| f.path().file_name())
                 .map_or_else(|| "<memory>".into(), |n| n.to_string_lossy().into_owned());
+            if !self.skip_proto {
+                match crate::proto::emit_module(system, module, &source) {
+                    Ok(text) => outputs.push((crate::proto::proto_file_name(module), text)),
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+            if !self.emit_rep {
+                continue;
+            }
             for interface in module.interfaces.values() {
                 match rep::emit_interface_in(self.rep_mode, system, module, interface, &source) {
                     Ok(text) => outputs.push((rep::rep_file_name(interface), text)),
@@ -201,14 +240,7 @@ impl Builder {
         if diagnostics.has_errors() {
             return Err(Error::Diagnostics(diagnostics));
         }
-        std::fs::create_dir_all(&out_dir).map_err(|source| Error::Write {
-            path: out_dir.clone(),
-            source,
-        })?;
-        for (name, text) in outputs {
-            write_if_changed(&out_dir.join(name), &text)?;
-        }
-        Ok(())
+        Ok(outputs)
     }
 }
 
@@ -248,15 +280,20 @@ impl Builder {
         if diagnostics.has_errors() {
             return Err(Error::Diagnostics(diagnostics));
         }
-        std::fs::create_dir_all(&out_dir).map_err(|source| Error::Write {
-            path: out_dir.clone(),
-            source,
-        })?;
-        for (name, text) in outputs {
-            write_if_changed(&out_dir.join(name), &text)?;
-        }
-        Ok(())
+        write_all(&out_dir, &outputs)
     }
+}
+
+/// Creates `dir` and writes every file into it (unless unchanged, see [`write_if_changed`]).
+fn write_all(dir: &Path, files: &[(String, String)]) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for (name, text) in files {
+        write_if_changed(&dir.join(name), text)?;
+    }
+    Ok(())
 }
 
 /// Writes `text` to `path` unless the file already holds it (so its mtime stays).

@@ -17,12 +17,16 @@
 //! - `EchoSource`: the QtRO source holding the state, answering replicas through the service;
 //! - `EchoReplica`, `EchoEvent`, `EchoEvents`: the typed QtRO replica and its events.
 //!
+//! and prost messages for the structs (`proto::<Struct>`, with `to_proto`/`from_proto`/
+//! `encode_proto`/`decode_proto`) that match the module's `.proto` file (see [`crate::proto`]).
+//!
 //! [`Options::build_source`] and [`Options::build_replica`] leave a side out. Runtime items are
 //! named only through `::ifw_core::codegen::…`. The output is deterministic: declaration order, no
 //! hashing, formatted by prettyplease.
 
 mod compile;
 mod interface;
+mod proto;
 mod repc;
 mod replica;
 mod service;
@@ -229,6 +233,10 @@ pub fn generate_tokens(
             Err(d) => diagnostics.push(d),
         }
     }
+    match proto::items(&cx) {
+        Ok(tokens) => items.extend(tokens),
+        Err(d) => diagnostics.push(d),
+    }
     if diagnostics.has_errors() {
         return Err(Error::Diagnostics(diagnostics));
     }
@@ -348,7 +356,7 @@ pub(crate) fn doc_attrs(comment: Option<&str>) -> Option<TokenStream> {
 }
 
 /// The text lines of a raw QFace doc comment.
-fn doc_lines(comment: &str) -> Vec<String> {
+pub(crate) fn doc_lines(comment: &str) -> Vec<String> {
     let body = comment.trim();
     let body = body.strip_prefix("/**").unwrap_or(body);
     let body = body.strip_suffix("*/").unwrap_or(body);

@@ -38,7 +38,7 @@ pub fn rep_file_name(interface: &Interface) -> String {
     format!("{}.rep", interface.name.to_lowercase())
 }
 
-/// How a `.rep` file is written (see the [module docs](self)).
+/// How a `.rep` file is written (see [`emit_interface`] and [`emit_self_contained`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum RepMode {
@@ -51,6 +51,10 @@ pub enum RepMode {
 
 /// The `.rep` text Qt IF's generator renders for `interface` of `module`. `source` names the
 /// `.qface` file in the header.
+///
+/// Types as Qt IF's `return_type`/`parameter_type` filters map them; structs, enums and flags come
+/// from Qt IF's frontend headers (`#include`d). `map<T>`, which Qt's generator refuses, is
+/// `QVariantMap` (`const QVariantMap &name` as a parameter); interface-typed members are refused.
 ///
 /// ```
 /// let parsed = ifw_build::Frontend::new().parse_str(
@@ -80,6 +84,14 @@ pub fn emit_interface(
 
 /// The self-contained `.rep` text for `interface` of `module`: it declares the enums, flags and
 /// structs it uses, so plain `repc` needs nothing else.
+///
+/// The module's own enums and structs come first in declaration order, then those of imported
+/// modules as first used; all `ENUM`s (each flag's followed by `FLAG(<Flag>s Name)`) before the
+/// `POD`s, and every `POD` after the `POD`s its fields use. repc wraps a file-level `ENUM Name` in
+/// a gadget `NameEnum`, so members are typed `NameEnum::Name` and `NameEnum::<Flag>s`. Two types of
+/// one name from different modules are refused (a `.rep` has one namespace); so are one-character
+/// class and POD names, which repc cannot read. `map<T>` is `QVariantMap`, as in
+/// [`emit_interface`].
 ///
 /// ```
 /// let parsed = ifw_build::Frontend::new().parse_str(
@@ -126,6 +138,9 @@ fn emit(
         module,
         mode,
     };
+    if interface.name.chars().count() < 2 {
+        return Err(types.error(interface.origin, &one_letter("class", &interface.name)));
+    }
     let zoned = truthy(interface.tags.attribute("config", "zoned"));
     let mut out = String::new();
     let _ = writeln!(
@@ -512,6 +527,9 @@ impl Walk {
         if !self.visit(types, module, &s.name, s.origin)? {
             return Ok(());
         }
+        if s.name.chars().count() < 2 {
+            return Err(types.error(s.origin, &one_letter("POD", &s.name)));
+        }
         let here = Types { module, ..*types };
         let mut members = Vec::new();
         for f in s.fields.values() {
@@ -562,6 +580,13 @@ impl Walk {
         }
         Ok(())
     }
+}
+
+/// repc reads a class or POD name only from two characters on (`class I` is "Unknown token").
+fn one_letter(what: &str, name: &str) -> String {
+    format!(
+        "repc cannot read a {what} named with one character (`{name}`): rename it (two characters or more)"
+    )
 }
 
 /// The last segment of a module's name (Qt IF's `module_name`).

@@ -6,6 +6,10 @@
 //! replica compares it with its source's), and [`layout`] gives the static index order
 //! (`<Class>SourceAPI`) of its properties, signals and methods.
 //!
+//! The other way, [`emit_interface`] writes the `.rep` of a QFace interface as Qt Interface
+//! Framework's generator does, and [`emit_self_contained`] one that declares its own enums, flags
+//! and structs for plain Qt Remote Objects ([`RepMode`]).
+//!
 //! The grammar is repc's from Qt 6.7 on (class and POD attributes, `#HEADER`/`#FOOTER`, comments
 //! in class and POD bodies); the signature algorithm has not changed since Qt 6.2. Both are checked
 //! against repc 6.4.2 on Qt's own `.rep` files and on Qt Interface Framework's generated ones.

@@ -1,0 +1,186 @@
+//! The whole code generator on a large module, against the reference QFace parser rendering the
+//! equivalent `.rep` files with its Jinja generator (a lower bound for Qt's `ifcodegen`), in one
+//! run.
+//!
+//! `cargo bench -p ifw-benches --bench codegen`. The input (500 interfaces × 20 properties, an
+//! operation and a signal each, 20 structs, 20 enums, a flag; ~310 KB) is generated here. One
+//! iteration is everything `ifw_build::compile` and the schema checks do: parse; `.rep` emission,
+//! `.rep` parse and signature of every interface; the `.proto`; the Rust tokens of
+//! [`ifw_build::codegen::generate`] and their prettyplease formatting. It prints the best and
+//! median total, the share of each stage, the 400 ms target, and — when the reference is
+//! installed (`../shared/oracle/setup.sh`) — the baseline's best of 3 and the ratio. Bounded: at
+//! most 10 timed iterations or 10 s.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use ifw_build::codegen::{Options, generate, generate_tokens};
+use ifw_build::{Frontend, proto, rep};
+
+/// What one iteration took, stage by stage.
+#[derive(Clone, Copy, Default)]
+struct Stages {
+    parse: Duration,
+    rep: Duration,
+    proto: Duration,
+    tokens: Duration,
+    generate: Duration,
+}
+
+impl Stages {
+    fn total(&self) -> Duration {
+        self.parse + self.rep + self.proto + self.generate
+    }
+}
+
+/// One full run over `text`; the byte count of everything generated.
+fn iteration(text: &str) -> (Stages, usize) {
+    let mut stages = Stages::default();
+    let mut bytes = 0;
+    let t = Instant::now();
+    let parsed = Frontend::new()
+        .parse_str("synth.qface", text)
+        .expect("the bench input parses");
+    stages.parse = t.elapsed();
+    let system = &parsed.system;
+    let options = Options::default();
+    for module in system.modules.values() {
+        let t = Instant::now();
+        for interface in module.interfaces.values() {
+            let text = rep::emit_interface(system, module, interface, "synth.qface")
+                .expect("the bench input has a .rep");
+            let file = rep::parse(&text).expect("ifw's .rep parses");
+            let class = file.class(&interface.name).expect("its class");
+            bytes += text.len() + rep::signature(class, &file).len();
+        }
+        stages.rep += t.elapsed();
+        let t = Instant::now();
+        bytes += proto::emit_module(system, module, "synth.qface")
+            .expect("the bench input has a .proto")
+            .len();
+        stages.proto += t.elapsed();
+        let t = Instant::now();
+        std::hint::black_box(generate_tokens(system, module, &options).expect("tokens"));
+        stages.tokens += t.elapsed();
+        let t = Instant::now();
+        bytes += generate(system, module, &options).expect("Rust").len();
+        stages.generate += t.elapsed();
+    }
+    (stages, bytes)
+}
+
+fn main() {
+    let text = ifw_benches::synth_codegen();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("codegen-bench");
+    std::fs::create_dir_all(&dir).expect("bench directory");
+    let path = dir.join("synth_codegen.qface");
+    std::fs::write(&path, &text).expect("write input");
+
+    let (_, bytes) = iteration(&text);
+    let mut runs: Vec<Stages> = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while runs.len() < 10 && (runs.len() < 3 || Instant::now() < deadline) {
+        runs.push(iteration(&text).0);
+    }
+    runs.sort_by_key(Stages::total);
+    let best = runs[0];
+    let median = runs[runs.len() / 2];
+    let total = best.total().as_secs_f64();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let share = |d: Duration| 100.0 * d.as_secs_f64() / total;
+    let formatting = best.generate.saturating_sub(best.tokens);
+    println!(
+        "input: 500 interfaces x 20 properties + an operation and a signal each, 20 structs, 20 enums, a flag ({} KB); output {} KB",
+        text.len() / 1000,
+        bytes / 1000
+    );
+    println!(
+        "ifw total: best {:.1} ms, median {:.1} ms ({} runs)",
+        ms(best.total()),
+        ms(median.total()),
+        runs.len()
+    );
+    println!(
+        "  parsing (QFace front end)        {:>7.1} ms {:>4.0}%",
+        ms(best.parse),
+        share(best.parse)
+    );
+    println!(
+        "  schema: .rep emit, parse, sign   {:>7.1} ms {:>4.0}%",
+        ms(best.rep),
+        share(best.rep)
+    );
+    println!(
+        "  schema: .proto                   {:>7.1} ms {:>4.0}%",
+        ms(best.proto),
+        share(best.proto)
+    );
+    println!(
+        "  Rust tokens (codegen)            {:>7.1} ms {:>4.0}%",
+        ms(best.tokens),
+        share(best.tokens)
+    );
+    println!(
+        "  formatting (syn + prettyplease)  {:>7.1} ms {:>4.0}%",
+        ms(formatting),
+        share(formatting)
+    );
+    let target = Duration::from_millis(400);
+    println!(
+        "target <= 400 ms: {}",
+        if best.total() <= target {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    match Reference::find().and_then(|r| r.best(&path)) {
+        Some(baseline) => println!(
+            "baseline (qface 2.0.14 parse + Jinja .rep per interface, best of 3): {:.3} s; ifw is {:.0}x faster",
+            baseline.as_secs_f64(),
+            baseline.as_secs_f64() / total
+        ),
+        None => println!(
+            "(baseline not measured: run ../shared/oracle/setup.sh to install the reference parser)"
+        ),
+    }
+}
+
+/// The baseline script and the Python that has qface installed.
+struct Reference {
+    python: PathBuf,
+    script: PathBuf,
+}
+
+impl Reference {
+    fn find() -> Option<Self> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("py/rep_baseline.py");
+        let python = std::env::var_os("IFW_ORACLE_PYTHON")
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .map(|h| PathBuf::from(h).join(".cache/qface-oracle/bin/python"))
+            })?;
+        (script.is_file() && python.is_file()).then_some(Self { python, script })
+    }
+
+    /// The baseline's best total of three in-process runs.
+    fn best(&self, file: &Path) -> Option<Duration> {
+        let out = Command::new(&self.python)
+            .arg(&self.script)
+            .args(["--repeat", "3"])
+            .arg(file)
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            eprintln!("baseline failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let best = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("best total "))?;
+        let seconds: f64 = best.trim_end_matches('s').parse().ok()?;
+        Some(Duration::from_secs_f64(seconds))
+    }
+}
