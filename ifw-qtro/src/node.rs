@@ -19,9 +19,9 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
 use futures_util::{FutureExt, StreamExt};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 use tokio::time::{Instant, Interval};
-use tokio_util::codec::{FramedRead, FramedWrite};
+use tokio_util::codec::FramedRead;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
@@ -30,7 +30,7 @@ use crate::codec::{ByteOrder, ClassDefinition, Reader, TypeRegistry, read_varian
 use crate::error::{Error, Result};
 use crate::frame::{DEFAULT_MAX_FRAME_LENGTH, Frame, FrameCodec};
 use crate::host::next_connection_id;
-use crate::link::{lock, write_loop};
+use crate::link::{Outbox, Refused, Urgency, lock};
 use crate::packet::{Call, ObjectInfo, Packet, PacketType, read_values};
 use crate::replica::{
     Expected, NodeLink, Replica, ReplicaEvent, ReplicaInner, ReplicaSettings, ReplicaState,
@@ -347,7 +347,7 @@ enum End {
 
 /// One connection's state.
 struct Session {
-    tx: mpsc::Sender<Packet>,
+    outbox: Arc<Outbox>,
     /// Objects AddObject was sent for, with the replica it was sent for.
     acquired: HashMap<String, Weak<ReplicaInner>>,
     /// The last object a PropertyChange or signal was routed to: its name as the wire spells it
@@ -386,16 +386,19 @@ async fn run_session(
     }
 
     let session_cancel = cancel.child_token();
-    let (tx, rx) = mpsc::channel(shared.options.queue_capacity);
-    let writer = tokio::spawn(
-        write_loop(FramedWrite::new(wr, codec), rx, session_cancel.clone()).in_current_span(),
+    let outbox = Outbox::new(
+        wr,
+        codec,
+        shared.options.queue_capacity,
+        session_cancel.clone(),
     );
-    *lock(&shared.link.tx) = Some(tx.clone());
+    let writer = tokio::spawn(outbox.clone().run().in_current_span());
+    *lock(&shared.link.outbox) = Some(outbox.clone());
     shared.connected.send_replace(true);
     tracing::debug!("connected");
 
     let mut session = Session {
-        tx,
+        outbox,
         acquired: HashMap::new(),
         last_target: None,
     };
@@ -406,10 +409,17 @@ async fn run_session(
     });
     let mut awaiting_pong = false;
     let mut traffic = false;
+    // Made once, not on every turn of the loop: each registers with a wait list.
+    let cancelled = session_cancel.cancelled();
+    tokio::pin!(cancelled);
+    let reconcile = shared.link.reconcile.notified();
+    tokio::pin!(reconcile);
     let end = loop {
         tokio::select! {
-            () = session_cancel.cancelled() => break End::Cancelled,
-            () = shared.link.reconcile.notified() => {
+            biased;
+            () = &mut cancelled => break End::Cancelled,
+            () = reconcile.as_mut() => {
+                reconcile.set(shared.link.reconcile.notified());
                 if !session.reconcile(shared).await {
                     break End::Cancelled;
                 }
@@ -454,7 +464,7 @@ async fn run_session(
             }
         }
     };
-    *lock(&shared.link.tx) = None;
+    *lock(&shared.link.outbox) = None;
     shared.connected.send_replace(false);
     // The next host announces its own list.
     shared.objects.send_replace(Vec::new());
@@ -575,7 +585,14 @@ impl Session {
     }
 
     async fn send(&self, packet: Packet) -> bool {
-        self.tx.send(packet).await.is_ok()
+        match self.outbox.send(&packet, Urgency::Batched, None).await {
+            Ok(()) => true,
+            Err(Refused::Encode(e)) => {
+                tracing::warn!(error = %e, packet = packet.packet_type().name(), "packet not sent");
+                true
+            }
+            Err(Refused::Closed | Refused::Timeout) => false,
+        }
     }
 
     /// Sends RemoveObject for released replicas and AddObject for acquired ones the host

@@ -16,7 +16,7 @@ use tokio::sync::{Notify, mpsc, oneshot, watch};
 
 use crate::codec::{ClassDefinition, Value};
 use crate::error::{Error, Result};
-use crate::link::lock;
+use crate::link::{Outbox, Refused, Urgency, lock};
 use crate::packet::{Call, Invoke, Packet};
 use crate::source::{find_member, parameter_count, wire_index};
 
@@ -75,7 +75,7 @@ pub(crate) struct Expected {
 #[derive(Debug, Default)]
 pub(crate) struct NodeLink {
     /// The outgoing queue of the current connection; `None` while disconnected.
-    pub(crate) tx: Mutex<Option<mpsc::Sender<Packet>>>,
+    pub(crate) outbox: Mutex<Option<Arc<Outbox>>>,
     /// Wakes the connection task to (re)acquire or release replicas.
     pub(crate) reconcile: Notify,
 }
@@ -500,13 +500,22 @@ impl Replica {
     }
 
     async fn send(&self, packet: Packet) -> Result<()> {
-        let tx = lock(&self.inner.link.tx)
+        let outbox = lock(&self.inner.link.outbox)
             .clone()
             .ok_or(Error::Disconnected)?;
-        match tokio::time::timeout(self.inner.settings.call_timeout, tx.send(packet)).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(_)) => Err(Error::Disconnected),
-            Err(_) => Err(Error::Timeout("room in the outgoing queue")),
+        // Written by this task when the connection is idle: no hop through the flush task.
+        match outbox
+            .send(
+                &packet,
+                Urgency::Now,
+                Some(self.inner.settings.call_timeout),
+            )
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(Refused::Closed) => Err(Error::Disconnected),
+            Err(Refused::Timeout) => Err(Error::Timeout("room in the outgoing queue")),
+            Err(Refused::Encode(e)) => Err(e),
         }
     }
 
