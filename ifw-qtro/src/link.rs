@@ -152,6 +152,10 @@ impl Outbox {
         urgency: Urgency,
         timeout: Option<Duration>,
     ) -> std::result::Result<(), Refused> {
+        // Room is the common case: no wait list, no timer.
+        if self.try_push(&encode, urgency)? {
+            return Ok(());
+        }
         let deadline = timeout.map(|t| Instant::now() + t);
         loop {
             let room = self.room.notified();

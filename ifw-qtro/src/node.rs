@@ -498,6 +498,9 @@ impl Session {
         {
             return alive;
         }
+        if frame.packet_type == PacketType::InvokeReplyPacket && self.handle_reply(shared, frame) {
+            return true;
+        }
         let packet = {
             let types = shared.types.read().unwrap_or_else(PoisonError::into_inner);
             frame.decode(&*types)
@@ -559,6 +562,32 @@ impl Session {
         };
         deliver(shared, &replica, vec![event]).await;
         Some(true)
+    }
+
+    /// The fast path of an InvokeReply for an acquired object (no name decoding, no lookup by
+    /// name); `false` leaves the frame to the general path.
+    fn handle_reply(&mut self, shared: &Shared, frame: &Frame) -> bool {
+        let mut r = Reader::new(&frame.body, ByteOrder::Little);
+        let Ok(Some(wire_name)) = r.byte_array() else {
+            return false;
+        };
+        let Some(replica) = self.target(shared, wire_name) else {
+            return false;
+        };
+        let Ok(serial) = r.i32() else {
+            return false;
+        };
+        let value = {
+            let types = shared.types.read().unwrap_or_else(PoisonError::into_inner);
+            read_variant(&mut r, &*types)
+        };
+        match value.and_then(|v| r.finish(frame.packet_type.name()).map(|()| v)) {
+            Ok(value) => {
+                replica.complete(serial, value);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// The acquired replica named `wire_name` (a `QString`'s UTF-16LE bytes), remembered
