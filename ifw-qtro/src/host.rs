@@ -403,6 +403,8 @@ where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     tracing::debug!("node connected");
+    // Even if a handler running in this task panics, the flush task and the socket go with it.
+    let _closed_on_unwind = cancel.clone().drop_guard();
     let codec = FrameCodec::with_max_frame_length(shared.options.max_frame_length);
     let (rd, wr) = tokio::io::split(stream);
     let mut frames = FramedRead::new(rd, codec);

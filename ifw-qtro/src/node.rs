@@ -269,6 +269,43 @@ impl Node {
         Replica { inner }
     }
 
+    /// Moves `replica` (acquired from `from`) to this node: `from` releases it, this node
+    /// acquires it and re-initializes it from its host (reporting the values that differ).
+    pub(crate) fn adopt(&self, replica: &Replica, from: &Node) {
+        let inner = &replica.inner;
+        if inner.is_served_by(&self.shared.link) {
+            return;
+        }
+        if let Some(expected) = &inner.expected {
+            expected.definition.register_types(
+                &mut self
+                    .shared
+                    .types
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner),
+            );
+        }
+        {
+            let mut replicas = lock(&from.shared.replicas);
+            if replicas
+                .get(&inner.name)
+                .is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(inner)))
+            {
+                replicas.remove(&inner.name);
+            }
+        }
+        let previous = inner.relink(self.shared.link.clone());
+        previous.reconcile.notify_one();
+        lock(&self.shared.replicas).insert(inner.name.clone(), Arc::downgrade(inner));
+        tracing::debug!(name = %inner.name, url = %self.shared.url, "replica moved to another host");
+        self.shared.link.reconcile.notify_one();
+    }
+
+    /// Whether this node serves `replica`.
+    pub(crate) fn serves(&self, replica: &Replica) -> bool {
+        replica.inner.is_served_by(&self.shared.link)
+    }
+
     /// Disconnects, stops reconnecting and waits until the connection task has ended. Replicas
     /// become [`Disconnected`](ReplicaState::Disconnected) and their calls fail.
     pub async fn shutdown(self) {

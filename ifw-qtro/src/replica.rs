@@ -100,7 +100,8 @@ pub struct Replica {
 pub(crate) struct ReplicaInner {
     pub(crate) name: String,
     pub(crate) expected: Option<Expected>,
-    link: Arc<NodeLink>,
+    /// The node serving the replica (a registry client moves it when its source moves).
+    link: Mutex<Arc<NodeLink>>,
     settings: ReplicaSettings,
     state: watch::Sender<ReplicaState>,
     data: Mutex<Data>,
@@ -131,7 +132,7 @@ impl ReplicaInner {
         Self {
             name: name.to_owned(),
             expected,
-            link,
+            link: Mutex::new(link),
             settings,
             state: watch::Sender::new(ReplicaState::Connecting),
             data: Mutex::new(Data {
@@ -143,6 +144,16 @@ impl ReplicaInner {
                 subscribers: Vec::new(),
             }),
         }
+    }
+
+    /// Serves the replica from `link` from now on; returns the previous link.
+    pub(crate) fn relink(&self, link: Arc<NodeLink>) -> Arc<NodeLink> {
+        std::mem::replace(&mut *lock(&self.link), link)
+    }
+
+    /// Whether `link` serves the replica.
+    pub(crate) fn is_served_by(&self, link: &Arc<NodeLink>) -> bool {
+        Arc::ptr_eq(&lock(&self.link), link)
     }
 
     pub(crate) fn set_state(&self, state: ReplicaState) {
@@ -292,7 +303,7 @@ impl ReplicaInner {
 impl Drop for ReplicaInner {
     fn drop(&mut self) {
         // The connection task releases the object on the host.
-        self.link.reconcile.notify_one();
+        lock(&self.link).reconcile.notify_one();
     }
 }
 
@@ -500,7 +511,7 @@ impl Replica {
     }
 
     async fn send(&self, packet: Packet) -> Result<()> {
-        let outbox = lock(&self.inner.link.outbox)
+        let outbox = lock(&lock(&self.inner.link).outbox)
             .clone()
             .ok_or(Error::Disconnected)?;
         // Written by this task when the connection is idle: no hop through the flush task.
