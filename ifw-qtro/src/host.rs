@@ -65,11 +65,15 @@ use crate::codec::{TypeRegistry, Value};
 use crate::error::{Error, Result};
 use crate::frame::{DEFAULT_MAX_FRAME_LENGTH, FrameCodec};
 use crate::link::{Outbox, Urgency, lock};
+use crate::node::{Node, NodeOptions};
 use crate::packet::{Call, Invoke, ObjectInfo, Packet};
 use crate::registry::{REGISTRY_NAME, Registration, SourceLocation};
 use crate::source::{BoxFuture, Listener, SourceObject};
 use crate::transport::Listener as SocketListener;
 use crate::url::Url;
+
+/// The in-memory buffer of an in-process connection, each way.
+const IN_PROCESS_BUFFER: usize = 64 * 1024;
 
 /// Ids of connections (host and node side), unique in the process.
 pub(crate) fn next_connection_id() -> u64 {
@@ -339,6 +343,28 @@ impl Host {
     /// `Registry` drops.
     pub(crate) fn on_server_removed(&self, hook: ServerRemoved) {
         let _ = self.shared.server_removed.0.set(hook);
+    }
+
+    /// A node connected to this host inside the process, without a socket: each of its
+    /// connections is an in-memory stream served like any other (so it sees what remote nodes
+    /// push, and they see its writes). It reconnects as a node does while the host runs.
+    pub fn in_process_node(&self, options: NodeOptions) -> Node {
+        let shared = self.shared.clone();
+        let cancel = self.cancel.clone();
+        let tracker = self.tracker.clone();
+        let open = Arc::new(move || {
+            if cancel.is_cancelled() {
+                return Err(Error::Closed);
+            }
+            let (near, far) = tokio::io::duplex(IN_PROCESS_BUFFER);
+            let id = next_connection_id();
+            let span = tracing::info_span!("qtro_connection", id, in_process = true);
+            tracker.spawn(
+                serve_connection(far, id, shared.clone(), cancel.child_token()).instrument(span),
+            );
+            Ok(near)
+        });
+        Node::in_process(self.shared.url.clone(), options, open)
     }
 
     /// Stops listening, closes every connection and waits until every task has ended.

@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
 use futures_util::{FutureExt, StreamExt};
+use tokio::io::{AsyncRead, AsyncWrite, DuplexStream};
 use tokio::sync::watch;
 use tokio::time::{Instant, Interval};
 use tokio_util::codec::FramedRead;
@@ -136,6 +137,7 @@ pub struct Node {
 #[derive(Debug)]
 struct Shared {
     url: Url,
+    connector: Connector,
     options: NodeOptions,
     link: Arc<NodeLink>,
     replicas: Mutex<HashMap<String, Weak<ReplicaInner>>>,
@@ -144,7 +146,42 @@ struct Shared {
     types: RwLock<TypeRegistry>,
 }
 
+/// Opens an in-memory connection to a host in this process (see [`Host::in_process_node`]).
+///
+/// [`Host::in_process_node`]: crate::Host::in_process_node
+pub(crate) type InProcessConnect = Arc<dyn Fn() -> Result<DuplexStream> + Send + Sync>;
+
+/// How a node reaches its host.
+enum Connector {
+    /// A socket at the node's URL.
+    Socket,
+    /// An in-memory stream to a host in the same process.
+    InProcess(InProcessConnect),
+}
+
+impl std::fmt::Debug for Connector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Socket => "Socket",
+            Self::InProcess(_) => "InProcess",
+        })
+    }
+}
+
+/// A connection as the connector made it.
+enum Connection {
+    Socket(crate::transport::Stream),
+    InProcess(DuplexStream),
+}
+
 impl Shared {
+    async fn connect(&self) -> Result<Connection> {
+        match &self.connector {
+            Connector::Socket => connect(&self.url).await.map(Connection::Socket),
+            Connector::InProcess(open) => open().map(Connection::InProcess),
+        }
+    }
+
     fn replica(&self, name: &str) -> Option<Arc<ReplicaInner>> {
         lock(&self.replicas).get(name).and_then(Weak::upgrade)
     }
@@ -166,9 +203,18 @@ impl Node {
 
     /// Starts connecting to `url` with `options`.
     pub async fn connect_with(url: &str, options: NodeOptions) -> Result<Self> {
-        let url: Url = url.parse()?;
+        Ok(Self::start(url.parse()?, Connector::Socket, options))
+    }
+
+    /// A node whose connections `open` makes in memory; `url` is its host's, for logs.
+    pub(crate) fn in_process(url: Url, options: NodeOptions, open: InProcessConnect) -> Self {
+        Self::start(url, Connector::InProcess(open), options)
+    }
+
+    fn start(url: Url, connector: Connector, options: NodeOptions) -> Self {
         let shared = Arc::new(Shared {
             url,
+            connector,
             types: RwLock::new(options.types.clone()),
             options,
             link: Arc::new(NodeLink::default()),
@@ -180,11 +226,11 @@ impl Node {
         let tracker = TaskTracker::new();
         let span = tracing::info_span!("qtro_node", url = %shared.url);
         tracker.spawn(link_loop(shared.clone(), cancel.clone()).instrument(span));
-        Ok(Self {
+        Self {
             shared,
             cancel,
             tracker,
-        })
+        }
     }
 
     /// The host URL.
@@ -328,13 +374,18 @@ async fn link_loop(shared: Arc<Shared>, cancel: CancellationToken) {
     loop {
         let attempt = tokio::select! {
             () = cancel.cancelled() => break,
-            a = tokio::time::timeout(shared.options.connect_timeout, connect(&shared.url)) => a,
+            a = tokio::time::timeout(shared.options.connect_timeout, shared.connect()) => a,
         };
         match attempt {
             Ok(Ok(stream)) => {
                 failures = 0;
                 let span = tracing::info_span!("qtro_connection", id = next_connection_id());
-                let end = run_session(&shared, stream, &cancel).instrument(span).await;
+                let end = match stream {
+                    Connection::Socket(s) => run_session(&shared, s, &cancel).instrument(span).await,
+                    Connection::InProcess(s) => {
+                        run_session(&shared, s, &cancel).instrument(span).await
+                    }
+                };
                 match end {
                     End::Cancelled => tracing::debug!("disconnected by the node"),
                     End::PeerClosed => {
@@ -397,11 +448,10 @@ const READ_BUFFER: usize = 64 * 1024;
 /// Frames handled per wake-up of the connection task before it looks at its other work.
 const FRAMES_PER_WAKE: usize = 256;
 
-async fn run_session(
-    shared: &Arc<Shared>,
-    stream: crate::transport::Stream,
-    cancel: &CancellationToken,
-) -> End {
+async fn run_session<S>(shared: &Arc<Shared>, stream: S, cancel: &CancellationToken) -> End
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
     let codec = FrameCodec::with_max_frame_length(shared.options.max_frame_length);
     let (rd, wr) = tokio::io::split(stream);
     let mut frames = FramedRead::with_capacity(rd, codec, READ_BUFFER);
