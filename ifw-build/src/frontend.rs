@@ -216,9 +216,15 @@ impl Run {
 /// Lexes, parses and adds one document; every problem becomes a diagnostic.
 fn parse_document(run: &mut Run, file: &Arc<SourceFile>) {
     let (tokens, lex_errors) = lexer::lex(file.text());
-    let lex_lines: Vec<usize> = lex_errors
+    // The lines each lexer error covers, from its first to its last.
+    let lex_lines: Vec<(usize, usize)> = lex_errors
         .iter()
-        .map(|e| file.line_col(e.span.start).0)
+        .map(|e| {
+            (
+                file.line_col(e.span.start).0,
+                file.line_col(e.span.end.max(e.span.start)).0,
+            )
+        })
         .collect();
     for e in lex_errors {
         run.diagnostics.push(lex_diagnostic(file, e));
@@ -239,12 +245,14 @@ fn parse_document(run: &mut Run, file: &Arc<SourceFile>) {
     } else {
         while parser.next_definition().is_some() {}
     }
-    // A syntax error on the line of a lexer error is its echo (the skipped character left the
-    // tokens around it out of place): the lexer error says it better.
-    let syntax_errors = parser
-        .into_errors()
-        .into_iter()
-        .filter(|e| !lex_lines.contains(&file.line_col(e.span.start).0));
+    // A syntax error on the lines of a lexer error is its echo (the skipped character or the
+    // swallowed text left the tokens around it out of place): the lexer error says it better.
+    let syntax_errors = parser.into_errors().into_iter().filter(|e| {
+        let line = file.line_col(e.span.start).0;
+        !lex_lines
+            .iter()
+            .any(|&(first, last)| (first..=last).contains(&line))
+    });
     for e in syntax_errors {
         let mut d = Diagnostic::error(file, e.span, e.message);
         if let Some(note) = e.note {

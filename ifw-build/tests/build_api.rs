@@ -79,24 +79,50 @@ fn emits_rep_files_when_asked() {
 }
 
 #[test]
-fn errors_render_their_snippets() {
-    let out = TempDir::new("errors");
-    // climate.qface has a `map<int>` property, which a .rep cannot carry.
-    let err = ifw_build::configure()
+fn maps_go_into_the_rep_as_qvariantmap() {
+    let out = TempDir::new("rep-map");
+    ifw_build::configure()
         .out_dir(&out.0)
         .import_path(idl("common.qface"))
         .emit_rep(true)
         .compile(&[idl("climate.qface")])
-        .expect_err("map properties cannot go into a .rep");
-    let text = err.to_string();
-    assert!(text.contains("of type 'map' are not supported"), "{text}");
-    assert!(text.contains("climate.qface:"), "{text}");
-    assert!(text.contains("map<int> presets"), "{text}");
-    assert_eq!(format!("{err:?}"), text, "Debug is Display, for build.rs");
+        .expect("compiles");
+    let rep = std::fs::read_to_string(out.0.join("climatecontrol.rep")).expect("written");
     assert!(
-        !out.0.join("vehicle.climate.rs").exists(),
-        "nothing is written on error"
+        rep.contains("SLOT(QVariantMap presets(const QString &zone))"),
+        "{rep}"
     );
+    assert!(
+        rep.contains("SLOT(void setPresets(const QVariantMap &presets, const QString &zone))"),
+        "{rep}"
+    );
+}
+
+#[test]
+fn errors_render_their_snippets() {
+    let out = TempDir::new("errors");
+    std::fs::create_dir_all(&out.0).expect("temp dir");
+    let bad = out.0.join("bad.qface");
+    std::fs::write(
+        &bad,
+        "module m 1.0\ninterface A {\n    B other;\n}\ninterface B {}\n",
+    )
+    .expect("write");
+    // An interface-typed property cannot go into a .rep.
+    let err = ifw_build::configure()
+        .out_dir(out.0.join("out"))
+        .emit_rep(true)
+        .compile(&[&bad])
+        .expect_err("interface-typed properties cannot go into a .rep");
+    let text = err.to_string();
+    assert!(
+        text.contains("of type 'interface' (`B`) are not supported"),
+        "{text}"
+    );
+    assert!(text.contains("bad.qface:3:7"), "{text}");
+    assert!(text.contains("B other;"), "{text}");
+    assert_eq!(format!("{err:?}"), text, "Debug is Display, for build.rs");
+    assert!(!out.0.join("out").exists(), "nothing is written on error");
 
     let err = ifw_build::configure()
         .out_dir(&out.0)

@@ -120,3 +120,49 @@ fn fixture_types() {
         .expect("the fixture's IDL is valid");
     insta::assert_snapshot!("fixture.extra", rust_of(&parsed, "fixture.extra"));
 }
+
+#[test]
+fn mediaplayer_interface() {
+    // Service, Source, Replica and events of an unzoned interface with every member kind.
+    let parsed = Frontend::new()
+        .parse_files(&[idl("mediaplayer.qface")])
+        .expect("the project's IDL is valid");
+    insta::assert_snapshot!("media.player", rust_of(&parsed, "media.player"));
+}
+
+#[test]
+fn sides_can_be_left_out() {
+    let parsed = Frontend::new()
+        .parse_files(&[idl("mediaplayer.qface")])
+        .expect("the project's IDL is valid");
+    let module = &parsed.system.modules["media.player"];
+    let replica_only = generate(
+        &parsed.system,
+        module,
+        &Options::default().build_source(false),
+    )
+    .expect("generates");
+    assert!(
+        replica_only.contains("pub struct PlayerReplica"),
+        "{replica_only}"
+    );
+    assert!(!replica_only.contains("PlayerSource"), "{replica_only}");
+    assert!(!replica_only.contains("PlayerService"), "{replica_only}");
+    let source_only = generate(
+        &parsed.system,
+        module,
+        &Options::default()
+            .build_replica(false)
+            .trait_attribute("media.player.Player", "#[allow(unused)]"),
+    )
+    .expect("generates");
+    assert!(
+        source_only.contains("pub trait PlayerService"),
+        "{source_only}"
+    );
+    assert!(
+        source_only.contains("#[allow(unused)]\n    pub trait PlayerService"),
+        "{source_only}"
+    );
+    assert!(!source_only.contains("PlayerReplica"), "{source_only}");
+}

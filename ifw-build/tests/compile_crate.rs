@@ -1,6 +1,7 @@
 //! The generated code in a user's crate: `tests/fixtures/compile-crate` has a `build.rs` that
-//! calls `ifw_build::configure()…compile(…)` on `idl/climate.qface` (and a fixture IDL using every
-//! type mapping) and tests that exercise the generated types. This test builds and runs that
+//! calls `ifw_build::configure()…compile(…)` on `idl/climate.qface`, `idl/mediaplayer.qface` (and
+//! a fixture IDL using every type mapping), tests that exercise the generated types, and an
+//! end-to-end test of the generated Source and Replica over a QtRO host and node (`tests/qtro_e2e.rs`). This test builds and runs that
 //! crate's tests with Cargo, runs clippy on it with `-D warnings`, and checks that the build
 //! script reruns exactly when one of its inputs changes.
 //!
@@ -77,6 +78,8 @@ fn generated_code_compiles_passes_its_tests_and_clippy() {
     let (ok, output) = cargo(&["test"], &target_dir);
     assert!(ok, "the fixture crate's tests failed:\n{output}");
     assert!(output.contains("test result: ok. 7 passed"), "{output}");
+    // tests/qtro_e2e.rs: generated Source and Replica over a real Host and Node.
+    assert!(output.contains("test result: ok. 6 passed"), "{output}");
     let (ok, output) = cargo(
         &["clippy", "--all-targets", "--", "-D", "warnings"],
         &target_dir,
@@ -123,6 +126,7 @@ fn rebuilds_exactly_when_an_input_changes(target_dir: &Path) {
         format!("{idl}/climate.qface"),
         format!("{idl}/climate.yaml"),
         format!("{idl}/common.qface"),
+        format!("{idl}/mediaplayer.qface"),
         "idl/fixture.qface".to_string(),
         "idl/fixture.yaml".to_string(),
     ];

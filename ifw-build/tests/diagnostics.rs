@@ -56,6 +56,11 @@ fn an_empty_doc_comment_that_swallows_code() {
         all.iter().any(|(l, m)| *l == 2 && m.contains("swallowing")),
         "{all:?}"
     );
+    // Swallowing to the end of the file: one error, not a second one about the missing
+    // definition after the doc comment (an echo of the first).
+    let all = errors("module a 1.0\n/**/ interface Lost {}\n/* end */\n");
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert!(all[0].1.contains("swallowing"), "{all:?}");
 }
 
 #[test]
@@ -197,11 +202,13 @@ fn enum_values_are_integers() {
 
 #[test]
 fn a_missing_closing_brace() {
-    assert_error(
-        "module a 1.0\ninterface I { int a\n",
-        3,
-        "found the end of the file",
-    );
+    // The end of the file is marked right after the last token, on a line the snippet shows.
+    let text = "module a 1.0\ninterface I { int a\n\n// trailing\n";
+    assert_error(text, 2, "found the end of the file");
+    let err = Frontend::new().parse_str("api.qface", text).unwrap_err();
+    let rendered = err.to_string();
+    assert!(rendered.contains("api.qface:2:20"), "{rendered}");
+    assert!(rendered.contains("interface I { int a"), "{rendered}");
 }
 
 #[test]

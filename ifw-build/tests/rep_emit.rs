@@ -2,7 +2,12 @@
 //! Qt's generator accepts, the `.rep` of every interface equals its golden
 //! (`<corpus>/goldens/ifcodegen/`), comment and blank lines aside and with the struct `#include`
 //! lines compared as a set (Qt's order is random); and the repc signature of what ifw emits equals
-//! Debian repc 6.4.2's (`signatures.tsv`).
+//! Debian repc 6.4.2's (`signatures.tsv`). The self-contained `.rep` of every interface parses too.
+//!
+//! For the 16 corpus files Qt's generator refuses, ifw's documented behaviour: `map<T>` becomes
+//! `QVariantMap` (so the 11 refused for a map are emitted, and their `.rep` parses), an
+//! interface-typed member is refused with its position, and the two files that use an undefined
+//! type are rejected by the front end (or the emitter) naming it.
 //!
 //! Run: `cargo test -p ifw-build --features conformance --test rep_emit -- ../shared/corpus`
 
@@ -11,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ifw_build::Frontend;
-use ifw_build::rep::{emit_interface, parse, rep_file_name, signature};
+use ifw_build::rep::{emit_interface, emit_self_contained, parse, rep_file_name, signature};
 
 mod support;
 
@@ -35,7 +40,17 @@ fn main() -> ExitCode {
     let (passed, failed) = support::run_cases("rep emit", &rels, |rel| {
         check(&corpus, &goldens, Path::new(rel), &signatures).map(|n| format!("{n} interfaces"))
     });
-    if failed == 0 && passed == 61 {
+    let refused: Vec<String> = REFUSED_BY_QT.iter().map(|(r, _)| r.to_string()).collect();
+    let (refused_passed, refused_failed) =
+        support::run_cases("rep emit (refused by Qt)", &refused, |rel| {
+            let expected = REFUSED_BY_QT
+                .iter()
+                .find(|(r, _)| r == rel)
+                .map(|(_, e)| *e)
+                .ok_or("no expectation")?;
+            check_refused(&corpus, rel, expected)
+        });
+    if failed == 0 && passed == 61 && refused_failed == 0 && refused_passed == REFUSED_BY_QT.len() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -70,6 +85,146 @@ fn read_signatures(path: &Path) -> BTreeMap<String, String> {
             Some((rep.to_string(), cols.next()?.to_string()))
         })
         .collect()
+}
+
+/// What ifw does where Qt's generator gives up.
+#[derive(Clone, Copy)]
+enum Refusal {
+    /// A `map<T>`: ifw emits `QVariantMap`.
+    Map,
+    /// An interface-typed member: ifw refuses it too.
+    Interface,
+    /// A type that is defined nowhere: the front end or the emitter says which.
+    Undefined(&'static str),
+}
+
+/// The corpus files Qt's generator refuses (goldens/ifcodegen/README.md) and ifw's behaviour.
+const REFUSED_BY_QT: &[(&str, Refusal)] = &[
+    (
+        "Pelagicore+facelift/examples/AddressBook/interface/addressbook",
+        Refusal::Interface,
+    ),
+    (
+        "Pelagicore+facelift/examples/ModuleImport/interface/mainmodule",
+        Refusal::Interface,
+    ),
+    (
+        "Pelagicore+facelift/src/ipc/dbus/interfaces/facelift.ipc.dbus",
+        Refusal::Map,
+    ),
+    (
+        "Pelagicore+facelift/tests/asyncfunctions/interface/asyncfunctions",
+        Refusal::Map,
+    ),
+    (
+        "Pelagicore+facelift/tests/combined/interface/combined",
+        Refusal::Interface,
+    ),
+    (
+        "Pelagicore+facelift/tests/manual/interface/test",
+        Refusal::Interface,
+    ),
+    (
+        "Pelagicore+qface/tests/in/com.pelagicore.ivi.climate",
+        Refusal::Undefined("AirflowDirections"),
+    ),
+    // Qt names its map first; it also has an interface-typed property, which ifw refuses.
+    (
+        "Pelagicore+qface/tests/in/com.pelagicore.ivi.tuner",
+        Refusal::Interface,
+    ),
+    (
+        "Pelagicore+qface/tests/in/com.pelagicore.test",
+        Refusal::Undefined("Date"),
+    ),
+    (
+        "idleroamer+goqface/_examples/AddressBook/AddressBook",
+        Refusal::Map,
+    ),
+    (
+        "idleroamer+goqface/tests/AddressBook/AddressBook",
+        Refusal::Map,
+    ),
+    (
+        "idleroamer+goqface/tests/Phone/dependency/AddressBook",
+        Refusal::Map,
+    ),
+    (
+        "idleroamer+goqface/tests/Phone/dependent/Phone",
+        Refusal::Map,
+    ),
+    (
+        "idleroamer+qfacedotnet/_examples/AddressBook/AddressBook",
+        Refusal::Map,
+    ),
+    (
+        "idleroamer+qfacedotnet/test/AddressBook/AddressBookTests",
+        Refusal::Map,
+    ),
+    ("idleroamer+qfacedotnet/test/Phone/Phone", Refusal::Map),
+];
+
+/// Emits every interface of every module of a refused corpus file and checks ifw's behaviour.
+fn check_refused(corpus: &Path, rel: &str, expected: Refusal) -> Result<String, String> {
+    let qface = corpus.join("qface").join(format!("{rel}.qface"));
+    let mut frontend = Frontend::new();
+    if let Some(import) = import_path(rel) {
+        frontend = frontend.import_path(qface.parent().unwrap_or(Path::new(".")).join(import));
+    }
+    let parsed = match (frontend.parse_files(&[&qface]), expected) {
+        (Ok(parsed), _) => parsed,
+        (Err(e), Refusal::Undefined(name)) if e.to_string().contains(name) => {
+            return Ok(format!("front end: unknown `{name}`"));
+        }
+        (Err(e), _) => return Err(format!("does not parse:\n{e}")),
+    };
+    let (mut reps, mut maps, mut errors) = (0, 0, Vec::new());
+    for module in parsed.system.modules.values() {
+        for interface in module.interfaces.values() {
+            let emitted =
+                emit_interface(&parsed.system, module, interface, "x.qface").and_then(|t| {
+                    Ok((
+                        t,
+                        emit_self_contained(&parsed.system, module, interface, "x.qface")?,
+                    ))
+                });
+            match emitted {
+                Ok((text, self_contained)) => {
+                    for t in [&text, &self_contained] {
+                        let file = parse(t)
+                            .map_err(|e| format!("{}: does not parse: {e}\n{t}", interface.name))?;
+                        file.class(&interface.name).ok_or("class missing")?;
+                    }
+                    reps += 1;
+                    maps += usize::from(
+                        text.contains("QVariantMap") || self_contained.contains("QVariantMap"),
+                    );
+                }
+                Err(d) => errors.push(d.render()),
+            }
+        }
+    }
+    match expected {
+        // A map as an operation's result leaves no trace: every operation returns `QVariant`.
+        Refusal::Map if errors.is_empty() && reps > 0 => Ok(format!(
+            "{reps} interfaces emitted, {maps} with a QVariantMap"
+        )),
+        Refusal::Interface
+            if !errors.is_empty() && errors.iter().all(|e| e.contains("of type 'interface'")) =>
+        {
+            Ok(format!(
+                "{} interfaces refused for an interface-typed member",
+                errors.len()
+            ))
+        }
+        Refusal::Undefined(name) if errors.iter().any(|e| e.contains(name)) => {
+            Ok(format!("emitter: unknown `{name}`"))
+        }
+        _ => Err(format!(
+            "{reps} emitted ({maps} with maps), errors:\n{}",
+            errors.join("\n")
+        )),
+    }
 }
 
 /// The import paths the goldens were made with (goldens/ifcodegen/README.md).
@@ -164,6 +319,13 @@ fn check(
         if &actual != expected {
             return Err(format!("{name}: signature {actual}, repc says {expected}"));
         }
+        let self_contained = emit_self_contained(&parsed.system, module, interface, &source)
+            .map_err(|d| d.render())?;
+        let file = parse(&self_contained).map_err(|e| {
+            format!("{name}: self-contained .rep does not parse: {e}\n{self_contained}")
+        })?;
+        file.class(&interface.name)
+            .ok_or("class missing in the self-contained .rep")?;
     }
     Ok(module.interfaces.len())
 }

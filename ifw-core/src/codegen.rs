@@ -4,11 +4,20 @@
 //! `ifw-core` alone, and this module is the runtime's one stable surface towards the generator.
 //! The helpers here exist for generated code; applications have no reason to call them.
 
-pub use ifw_qtro::codec::GadgetDef;
-pub use ifw_qtro::{Gadget, TypeRegistry, Value};
+pub use ifw_qtro::codec::{
+    ClassDefinition, EnumDef, EnumKey, FieldEncoding, GadgetDef, MethodDef, PropertyDef, SignalDef,
+};
+pub use ifw_qtro::{
+    BoxFuture, Gadget, Host, Node, Replica, ReplicaEvent, ReplicaState, SourceHandler,
+    SourceObject, TypeRegistry, Value,
+};
 pub use serde;
 
-pub use crate::{Error, FromQtro, ToQtro, Variant};
+pub use crate::replica::{
+    DEFAULT_RESULT_TIMEOUT, Operations, TypedEvents, cached, signal_argument,
+};
+pub use crate::source::{PendingIds, answer, argument, log_refused, property, set_property};
+pub use crate::{Error, FromQtro, PendingResult, ToQtro, Variant};
 
 /// `std::collections::BTreeMap`, the Rust type of QFace `map<T>` (string keys, sorted, so output
 /// is deterministic).
@@ -79,4 +88,31 @@ pub fn enum_to_qtro(value: i32) -> Value {
     // Qt IF writes `quint32(var)`: a negative enum value wraps, as in C++.
     #[allow(clippy::cast_sign_loss)]
     Value::UInt(value as u32)
+}
+
+/// A value as Qt Remote Objects sends it on its own (a property, an argument, a return value):
+/// [`ToQtro`], except that an enum or flag, which Qt IF's structs stream as a `quint32`, travels as
+/// an `int`, because QtRO's `encodeVariant` turns every 4-byte enum into one (checked against
+/// Qt 6.4 by `ifw-build/tests/qt-echo`). QFace has no unsigned type, so a top-level
+/// [`Value::UInt`] can only be an enum or flag.
+///
+/// ```
+/// use ifw_core::codegen::{Value, to_wire};
+///
+/// struct Mode(u32);
+/// impl ifw_core::ToQtro for Mode {
+///     fn to_qtro(&self) -> Value {
+///         Value::UInt(self.0)
+///     }
+/// }
+/// assert_eq!(to_wire(&Mode(2)), Value::Int(2));
+/// assert_eq!(to_wire(&"text".to_string()), Value::from("text"));
+/// ```
+pub fn to_wire<T: ToQtro + ?Sized>(value: &T) -> Value {
+    match value.to_qtro() {
+        // The enum's bits, as C++ converts them: a flag with the top bit set wraps.
+        #[allow(clippy::cast_possible_wrap)]
+        Value::UInt(bits) => Value::Int(bits as i32),
+        other => other,
+    }
 }

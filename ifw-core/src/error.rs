@@ -38,7 +38,42 @@ pub enum Error {
         /// The name that arrived.
         found: String,
     },
+    /// The service does not implement this operation (the generated default).
+    #[error("operation `{operation}` is not implemented by the service")]
+    NotImplemented {
+        /// The operation's QFace name.
+        operation: &'static str,
+    },
+    /// The service refused a request, for this reason.
+    #[error("rejected by the service: {reason}")]
+    Rejected {
+        /// Why, in the service's words.
+        reason: String,
+    },
+    /// The remote service reported that the operation failed (Qt IF carries no reason).
+    #[error("remote operation `{operation}` failed")]
+    OperationFailed {
+        /// The operation's QFace name.
+        operation: &'static str,
+    },
+    /// A zone the interface does not have.
+    #[error("no zone `{0}`")]
+    UnknownZone(String),
     /// The Qt Remote Objects layer failed.
     #[error(transparent)]
     Qtro(#[from] ifw_qtro::Error),
+}
+
+impl Error {
+    /// A [`Rejected`](Error::Rejected) error: what a service returns to refuse a request.
+    ///
+    /// ```
+    /// let e = ifw_core::Error::rejected("the volume is locked");
+    /// assert_eq!(e.to_string(), "rejected by the service: the volume is locked");
+    /// ```
+    pub fn rejected(reason: impl Into<String>) -> Self {
+        Self::Rejected {
+            reason: reason.into(),
+        }
+    }
 }

@@ -8,17 +8,25 @@
 //! - [`ToQtro`]/[`FromQtro`]: conversion of generated types to and from the Qt Remote Objects
 //!   [`Value`](ifw_qtro::Value), as Qt Interface Framework's generated frontend streams them.
 //! - [`Error`]: what can go wrong at run time.
+//! - [`PendingResult`]: Qt IF's answer to an operation whose result comes later.
+//! - [`source`] and [`replica`]: what generated `<Interface>Source` and `<Interface>Replica`
+//!   types are built on (operations answered and awaited the way Qt IF's QtRO helpers do it,
+//!   typed property reads, typed event streams).
 //! - [`include_module!`]: includes the Rust code `ifw_build` wrote for a QFace module.
 //!
-//! Property state, watches, signals, pending replies, service settings and the simulation engine
-//! come with the interface code generation.
+//! Service settings, the frontend over several backends and the simulation engine are still to
+//! come.
 
 pub mod codegen;
 mod error;
+mod pending;
 mod qtro;
+pub mod replica;
+pub mod source;
 mod variant;
 
 pub use error::Error;
+pub use pending::PendingResult;
 pub use qtro::{FromQtro, ToQtro};
 pub use variant::Variant;
 

@@ -5,9 +5,11 @@
 //! `QVariantList`, a struct → a gadget named as Qt registers it with its fields in declaration
 //! order, an enum or flag → `quint32`.
 //!
-//! Qt IF's structs stream their fields with their own typed `QDataStream` operators, while
-//! ifw-qtro's [`Value::Gadget`] is written the way repc's PODs are, one `QVariant` per field; the
-//! field values and their order are the same, the bytes are not yet (see the crate's issue list).
+//! Structs are typed gadgets: each field is written with its own `QDataStream` operator, as Qt
+//! IF's generated `operator<<` writes it. Sent on their own (a property, an argument, a result),
+//! enums and flags become an `int`, as QtRO's `encodeVariant` sends them
+//! ([`to_wire`](crate::codegen::to_wire)). Not yet byte-exact: an enum inside a `list<…>` travels
+//! as a `uint` `QVariant` where Qt IF sends a `QVariant` of the enum's user type.
 
 use std::collections::BTreeMap;
 
@@ -229,6 +231,8 @@ fn qtro_to_json(v: &Value) -> Result<serde_json::Value, Error> {
         Value::GadgetSequence(s) => J::Array(list(&s.items)?),
         Value::Map(entries) | Value::Hash(entries) => J::Object(object(entries)?),
         Value::Gadget(g) => J::Object(object(&g.fields)?),
+        // A variant wrapped once more (a typed struct's `var` field, Qt IF's `var` property).
+        Value::Variant(inner) => qtro_to_json(inner)?,
         other => match other.as_i64() {
             Some(i) => J::from(i),
             None => return unexpected("a value JSON can hold", other),

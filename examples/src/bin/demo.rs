@@ -1,6 +1,8 @@
-//! The first-run demo: read the IDL in `idl/`, print what ifw understood, serve the `SmartPlug`
-//! interface over Qt Remote Objects on a local socket and watch it from a replica, then show how
-//! ifw reports a broken file (every error, with its position and snippet).
+//! The first-run demo: read the IDL in `idl/`, print what ifw understood and the `.rep` Qt's repc
+//! would read, serve the `SmartPlug` interface over Qt Remote Objects on a local socket with the
+//! typed source that `build.rs` generated, use it from the generated typed replica (properties,
+//! pushes, a signal, an immediate and a deferred operation), then show how ifw reports a broken
+//! file (every error, with its position and snippet).
 //!
 //! Run it with `cargo run -p ifw-examples --bin demo`.
 
@@ -9,9 +11,15 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use ifw_build::Frontend;
-use ifw_build::model::{Interface, TypeKind};
-use ifw_qtro::codec::{ClassDefinition, PropertyDef, SignalDef};
-use ifw_qtro::{Host, Node, ReplicaEvent, SourceObject, Value};
+use ifw_core::Error;
+use ifw_qtro::{Host, Node};
+
+ifw_core::include_module!("home.plug");
+
+use home_plug::{
+    SmartPlugEvent, SmartPlugEvents, SmartPlugProperties, SmartPlugReplica, SmartPlugService,
+    SmartPlugSource,
+};
 
 const BROKEN: &str = r#"module demo.broken 1.0
 
@@ -81,7 +89,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    if let Err(e) = serve_and_watch(plug) {
+    if let Err(e) = serve_and_use() {
         eprintln!("Qt Remote Objects demo failed: {e}");
         return ExitCode::FAILURE;
     }
@@ -98,76 +106,114 @@ fn main() -> ExitCode {
     }
 }
 
-/// The Qt Remote Objects class of an interface's properties (their Qt types and notify signals),
-/// and the initial values.
-fn class_of(interface: &Interface) -> (ClassDefinition, Vec<Value>) {
-    let mut class = ClassDefinition {
-        type_name: Some(interface.name.to_string()),
-        ..ClassDefinition::default()
-    };
-    let mut values = Vec::new();
-    for p in interface.properties.values() {
-        let (qt, value) = match (&*p.ty.name, p.ty.kind) {
-            ("bool", TypeKind::Primitive) => ("bool", Value::Bool(false)),
-            ("int", TypeKind::Primitive) => ("int", Value::Int(0)),
-            ("real", TypeKind::Primitive) => ("double", Value::Double(0.0)),
-            _ => ("QString", Value::String(Some(String::new()))),
-        };
-        let notify = format!("{}Changed({qt})", p.name);
-        class.signals.push(SignalDef {
-            signature: notify.clone(),
-            parameter_names: vec![p.name.to_string()],
-        });
-        class.properties.push(PropertyDef {
-            name: p.name.to_string(),
-            type_name: qt.to_string(),
-            notify_signature: Some(notify),
-        });
-        values.push(value);
+/// The demo's plug: what a service author writes (the rest is generated).
+struct Plug;
+
+impl SmartPlugService for Plug {
+    /// Deferred: the replica gets a pending result at once and the value when the pulse ends.
+    async fn pulse(&self, source: &SmartPlugSource, seconds: i32) -> Result<(), Error> {
+        source.set_on(true).await?;
+        // A demo second lasts 10 ms.
+        let millis = 10 * u64::try_from(seconds).unwrap_or(0);
+        tokio::time::sleep(Duration::from_millis(millis)).await;
+        source.set_on(false).await
     }
-    (class, values)
+
+    /// Immediate: answered in the reply to the call.
+    async fn reset_energy_counter(&self, source: &SmartPlugSource) -> Result<f64, Error> {
+        let used = source.energy_kwh().await;
+        source.set_energy_kwh(0.0).await?;
+        Ok(used)
+    }
+
+    /// Refuses auto-off times the plug cannot do; the replica's call fails with the reason.
+    async fn set_auto_off_seconds(
+        &self,
+        source: &SmartPlugSource,
+        value: i32,
+    ) -> Result<(), Error> {
+        if (0..=3600).contains(&value) {
+            source.set_auto_off_seconds(value).await
+        } else {
+            Err(Error::rejected(format!("{value} s is not in 0..=3600")))
+        }
+    }
 }
 
-/// Serves `interface` from a Rust source on a local socket and watches it from a Rust replica,
-/// the way a Qt HMI's dynamic replica would see it.
-fn serve_and_watch(interface: &Interface) -> Result<(), ifw_qtro::Error> {
+/// The replica's next event, at most five seconds away.
+async fn next(events: &mut SmartPlugEvents) -> Result<SmartPlugEvent, Error> {
+    match tokio::time::timeout(Duration::from_secs(5), events.recv()).await {
+        Ok(Some(event)) => event,
+        Ok(None) => Err(Error::from(ifw_qtro::Error::Disconnected)),
+        Err(_) => Err(Error::from(ifw_qtro::Error::Timeout(
+            "the next replica event",
+        ))),
+    }
+}
+
+/// Serves the generated `SmartPlugSource` on a local socket and uses it through the generated
+/// `SmartPlugReplica`, as a Qt HMI's `backend_qtro` plugin would.
+fn serve_and_use() -> Result<(), Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(ifw_qtro::Error::Io)?;
+        .map_err(|e| Error::from(ifw_qtro::Error::Io(e)))?;
     runtime.block_on(async {
-        let (class, values) = class_of(interface);
-        let source = SourceObject::new(class, values)?;
+        let source = SmartPlugSource::new(
+            Plug,
+            SmartPlugProperties {
+                power_watts: 3.5,
+                energy_kwh: 12.25,
+                ..SmartPlugProperties::default()
+            },
+        )?;
         let url = format!("local:ifw-demo-{}", std::process::id());
         let host = Host::listen(&url).await?;
-        host.enable_remoting(&interface.name, source.clone())
-            .await?;
+        source.enable_remoting(&host).await?;
         println!(
-            "\n== {} served over Qt Remote Objects at {url} ==",
-            interface.name
+            "\n== SmartPlug served over Qt Remote Objects at {url} as {} ==",
+            SmartPlugSource::LOOKUP_NAME
         );
 
         let node = Node::connect(&url).await?;
-        let replica = node.acquire_dynamic(&interface.name);
+        let replica = SmartPlugReplica::acquire(&node);
         replica.wait_ready(Duration::from_secs(5)).await?;
         println!(
-            "replica ready: on = {:?}, powerWatts = {:?}",
-            replica.property("on")?,
-            replica.property("powerWatts")?
+            "replica ready (signature {}): on = {}, powerWatts = {} W, energyKwh = {} kWh",
+            SmartPlugSource::SIGNATURE,
+            replica.on()?,
+            replica.power_watts()?,
+            replica.energy_kwh()?
         );
 
         let mut events = replica.subscribe();
-        source.set("on", true).await?;
-        source.set("powerWatts", Value::Double(42.5)).await?;
-        for _ in 0..2 {
-            match tokio::time::timeout(Duration::from_secs(5), events.recv()).await {
-                Ok(Some(ReplicaEvent::PropertyChanged { name, value, .. })) => {
-                    println!("replica saw {name} = {value:?}");
-                }
-                Ok(Some(_)) => {}
-                Ok(None) | Err(_) => break,
-            }
-        }
+        replica.set_on(true).await?;
+        println!(
+            "replica pushed on = true; it saw {:?}",
+            next(&mut events).await?
+        );
+        source.set_power_watts(1800.5).await?;
+        println!(
+            "source set powerWatts; replica saw {:?}",
+            next(&mut events).await?
+        );
+        source.emit_overload(3650.0).await?;
+        println!(
+            "source emitted overload; replica saw {:?}",
+            next(&mut events).await?
+        );
+        // A push has no answer in Qt Remote Objects: the service's refusal shows as no change.
+        replica.set_auto_off_seconds(7200).await?;
+        println!(
+            "replica pushed autoOffSeconds = 7200; the service refused it, the source keeps {}",
+            source.auto_off_seconds().await
+        );
+        println!(
+            "resetEnergyCounter() -> {} kWh (immediate answer)",
+            replica.reset_energy_counter().await?
+        );
+        replica.pulse(3).await?;
+        println!("pulse(3) done (deferred: answered through pendingResultAvailable)");
         node.shutdown().await;
         host.shutdown().await;
         Ok(())

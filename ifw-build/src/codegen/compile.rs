@@ -56,6 +56,7 @@ pub struct Builder {
     import_paths: Vec<PathBuf>,
     annotation_files: Vec<PathBuf>,
     emit_rep: bool,
+    rep_mode: rep::RepMode,
     options: Options,
 }
 
@@ -86,10 +87,42 @@ impl Builder {
         self
     }
 
+    /// How the `.rep` files are written (with [`emit_rep`](Self::emit_rep)): Qt Interface
+    /// Framework's text (the default), or self-contained for plain Qt Remote Objects users, the
+    /// enums, flags and structs declared in the file (see [`rep`](crate::rep::emit_self_contained)).
+    pub fn rep_mode(mut self, mode: rep::RepMode) -> Self {
+        self.rep_mode = mode;
+        self
+    }
+
     /// Adds an attribute to the generated types `path` selects (see
     /// [`Options::type_attribute`]).
     pub fn type_attribute(mut self, path: impl Into<String>, attribute: impl Into<String>) -> Self {
         self.options = self.options.type_attribute(path, attribute);
+        self
+    }
+
+    /// Whether to generate each interface's server side (`<Interface>Service`,
+    /// `<Interface>Source`); default yes.
+    pub fn build_source(mut self, on: bool) -> Self {
+        self.options = self.options.build_source(on);
+        self
+    }
+
+    /// Whether to generate each interface's client side (`<Interface>Replica`); default yes.
+    pub fn build_replica(mut self, on: bool) -> Self {
+        self.options = self.options.build_replica(on);
+        self
+    }
+
+    /// Adds an attribute to the `<Interface>Service` traits `path` selects (see
+    /// [`Options::trait_attribute`]), for example `#[mockall::automock]`.
+    pub fn trait_attribute(
+        mut self,
+        path: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Self {
+        self.options = self.options.trait_attribute(path, attribute);
         self
     }
 
@@ -131,7 +164,7 @@ impl Builder {
                 .and_then(|f| f.path().file_name())
                 .map_or_else(|| "<memory>".into(), |n| n.to_string_lossy().into_owned());
             for interface in module.interfaces.values() {
-                match rep::emit_interface(system, module, interface, &source) {
+                match rep::emit_interface_in(self.rep_mode, system, module, interface, &source) {
                     Ok(text) => outputs.push((rep::rep_file_name(interface), text)),
                     Err(d) => diagnostics.push(d),
                 }

@@ -8,11 +8,24 @@
 //! each other (`ifw_core::include_module!` at one place). Flat names keep two modules with a
 //! common prefix (`vehicle.common`, `vehicle.climate`) from both defining `pub mod vehicle`.
 //!
-//! What is generated so far: the module's types (structs, enums, flags). Runtime items are named only
-//! through `::ifw_core::codegen::…`. The output is deterministic: declaration order, no hashing,
-//! formatted by prettyplease.
+//! What is generated: the module's types (structs, enums, flags, `register_qtro_types`), and per
+//! interface `Echo` (from its `.rep`, emitted, parsed and laid out by the Rust repc, so that wire
+//! indexes and signature are repc's):
+//!
+//! - `EchoProperties`: every property value (one zone's, for a zoned interface);
+//! - `EchoService`: the trait a server implements (operations, setter policy), with defaults;
+//! - `EchoSource`: the QtRO source holding the state, answering replicas through the service;
+//! - `EchoReplica`, `EchoEvent`, `EchoEvents`: the typed QtRO replica and its events.
+//!
+//! [`Options::build_source`] and [`Options::build_replica`] leave a side out. Runtime items are
+//! named only through `::ifw_core::codegen::…`. The output is deterministic: declaration order, no
+//! hashing, formatted by prettyplease.
 
 mod compile;
+mod interface;
+mod replica;
+mod service;
+mod source;
 mod types;
 
 pub use compile::{Builder, compile, configure};
@@ -31,12 +44,59 @@ use crate::model::{Module, Origin, System};
 ///     .type_attribute(".", "#[derive(Hash)]");
 /// # let _ = options;
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     type_attributes: Vec<(String, String)>,
+    trait_attributes: Vec<(String, String)>,
+    source: bool,
+    replica: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            type_attributes: Vec::new(),
+            trait_attributes: Vec::new(),
+            source: true,
+            replica: true,
+        }
+    }
 }
 
 impl Options {
+    /// Whether to generate the server side of each interface: `<Interface>Service`,
+    /// `<Interface>Source` and `<Interface>Properties` (default: yes).
+    #[must_use]
+    pub fn build_source(mut self, on: bool) -> Self {
+        self.source = on;
+        self
+    }
+
+    /// Whether to generate the client side of each interface: `<Interface>Replica`,
+    /// `<Interface>Event` and `<Interface>Events` (default: yes).
+    #[must_use]
+    pub fn build_replica(mut self, on: bool) -> Self {
+        self.replica = on;
+        self
+    }
+
+    /// Adds an attribute to the `<Interface>Service` traits `path` selects (`.` for all, a module
+    /// name, or a qualified interface name), for example `#[mockall::automock]`.
+    #[must_use]
+    pub fn trait_attribute(
+        mut self,
+        path: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Self {
+        self.trait_attributes.push((path.into(), attribute.into()));
+        self
+    }
+
+    /// The trait attributes for the interface with this qualified name.
+    fn trait_attributes_for(&self, qualified: &str) -> Result<Vec<TokenStream>, String> {
+        select_attributes(&self.trait_attributes, qualified, "trait")
+    }
+
     /// Adds an attribute to the generated types that `path` selects: `.` for every type, a module
     /// name (`vehicle.climate`) for its types, or a qualified type name
     /// (`vehicle.climate.TemperatureRange`). A leading dot is ignored, as in prost-build.
@@ -48,27 +108,36 @@ impl Options {
 
     /// The attributes for the type with this qualified name, in the order they were added.
     fn attributes_for(&self, qualified: &str) -> Result<Vec<TokenStream>, String> {
-        let mut out = Vec::new();
-        for (path, attribute) in &self.type_attributes {
-            let path = if path == "." {
-                ""
-            } else {
-                path.trim_start_matches('.')
-            };
-            let selected = path.is_empty()
-                || qualified == path
-                || qualified
-                    .strip_prefix(path)
-                    .is_some_and(|rest| rest.starts_with('.'));
-            if selected {
-                let tokens = attribute
-                    .parse::<TokenStream>()
-                    .map_err(|e| format!("type attribute `{attribute}` is not valid Rust: {e}"))?;
-                out.push(tokens);
-            }
-        }
-        Ok(out)
+        select_attributes(&self.type_attributes, qualified, "type")
     }
+}
+
+/// The attributes of `list` whose path selects `qualified`, in the order they were added.
+fn select_attributes(
+    list: &[(String, String)],
+    qualified: &str,
+    what: &str,
+) -> Result<Vec<TokenStream>, String> {
+    let mut out = Vec::new();
+    for (path, attribute) in list {
+        let path = if path == "." {
+            ""
+        } else {
+            path.trim_start_matches('.')
+        };
+        let selected = path.is_empty()
+            || qualified == path
+            || qualified
+                .strip_prefix(path)
+                .is_some_and(|rest| rest.starts_with('.'));
+        if selected {
+            let tokens = attribute
+                .parse::<TokenStream>()
+                .map_err(|e| format!("{what} attribute `{attribute}` is not valid Rust: {e}"))?;
+            out.push(tokens);
+        }
+    }
+    Ok(out)
 }
 
 /// The formatted Rust source for `module` of `system`: a header comment saying what it was
@@ -139,6 +208,15 @@ pub fn generate_tokens(
         return Err(Error::Diagnostics(diagnostics));
     }
     items.push(types::registration(&cx));
+    for interface in module.interfaces.values() {
+        match interface_items(&cx, interface) {
+            Ok(tokens) => items.push(tokens),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if diagnostics.has_errors() {
+        return Err(Error::Diagnostics(diagnostics));
+    }
     let name = module_ident(&module.name);
     let doc = doc_attrs(module.comment.as_deref()).unwrap_or_else(|| {
         let line = format!(" The types of the `{}` module.", module.name);
@@ -146,10 +224,32 @@ pub fn generate_tokens(
     });
     Ok(quote! {
         #doc
+        #[allow(clippy::disallowed_names, reason = "the names are the IDL's")]
         pub mod #name {
             #(#items)*
         }
     })
+}
+
+/// Everything generated for one interface, from its `.rep` layout.
+fn interface_items(
+    cx: &Context<'_>,
+    interface: &crate::model::Interface,
+) -> Result<TokenStream, Diagnostic> {
+    let bound = interface::Bound::new(cx, interface)?;
+    let mut items = vec![bound.definition_item()];
+    if cx.options.source {
+        items.push(source::properties(&bound));
+        items.push(service::service(cx, &bound)?);
+        items.push(source::source(&bound));
+    }
+    if cx.options.replica {
+        items.push(replica::replica(&bound));
+    }
+    if !cx.options.source && !cx.options.replica {
+        return Ok(TokenStream::new());
+    }
+    Ok(quote!(#(#items)*))
 }
 
 /// The generator's view of one module.

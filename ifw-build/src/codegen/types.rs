@@ -10,7 +10,9 @@
 //!   0, `false`, empty strings and lists, the first enum member, no flag bits; like Qt IF, it
 //!   ignores default values written on struct fields in the IDL.
 //!   Over QtRO it is a gadget named as Qt registers the C++ struct (its name, prefixed by the
-//!   module's `@config: {namespace: …}`), fields in declaration order.
+//!   module's `@config: {namespace: …}`), fields in declaration order, each written with its own
+//!   typed `QDataStream` operator as Qt IF's generated `operator<<` does (a `var` field as a whole
+//!   `QVariant`, an enum or flag as `quint32`).
 //! - An enum → a `#[repr(i32)]` enum whose first member is the default; serde uses the member
 //!   names. Over QtRO it is a `quint32`, as Qt IF's frontend streams it.
 //! - A flag → a `u32` bit-set newtype: one associated constant per member (SHOUTY case), `|`,
@@ -73,6 +75,11 @@ pub(crate) fn rust_type(cx: &Context<'_>, ty: &TypeRef) -> Result<TokenStream, S
     })
 }
 
+/// Whether the type is QFace `var`.
+pub(crate) fn is_var(ty: &TypeRef) -> bool {
+    ty.kind == TypeKind::Primitive && &*ty.name == "var"
+}
+
 /// The Rust name of a struct, enum or flag.
 pub(crate) fn type_name(name: &str) -> String {
     name.to_upper_camel_case()
@@ -80,7 +87,7 @@ pub(crate) fn type_name(name: &str) -> String {
 
 /// The name Qt registers a struct's C++ type under: its name, prefixed by the module's
 /// `@config: {namespace: …}` (`module` meaning the module name with `::`, `qt` none).
-fn qt_type_name(cx: &Context<'_>, name: &str) -> String {
+pub(crate) fn qt_type_name(cx: &Context<'_>, name: &str) -> String {
     let ns = match cx.module.tags.attribute("config", "namespace") {
         Some(serde_json::Value::String(ns)) if ns == "qt" || ns.is_empty() => String::new(),
         Some(serde_json::Value::String(ns)) if ns == "module" => cx.module.name.replace('.', "::"),
@@ -97,7 +104,7 @@ fn qt_type_name(cx: &Context<'_>, name: &str) -> String {
 /// The C++ type a struct field streams as in Qt IF's generated code (for the QtRO type registry):
 /// `int`, `qreal`, `bool`, `QString`, `QVariant`, `QVariantList`/`QVariantMap` for containers,
 /// the struct's registered name, `quint32` for enums and flags.
-fn qt_field_type(cx: &Context<'_>, ty: &TypeRef) -> String {
+pub(crate) fn qt_field_type(cx: &Context<'_>, ty: &TypeRef) -> String {
     match ty.kind {
         TypeKind::Primitive => match &*ty.name {
             "real" => "qreal".to_string(),
@@ -129,7 +136,7 @@ pub(crate) fn registration(cx: &Context<'_>) -> TokenStream {
             quote!((#field, #ty))
         });
         quote! {
-            registry.register_gadget(::ifw_core::codegen::GadgetDef::new(#name, [#(#fields),*]));
+            registry.register_gadget(::ifw_core::codegen::GadgetDef::typed(#name, [#(#fields),*]));
         }
     });
     let registry = if cx.module.structs.is_empty() {
@@ -218,14 +225,25 @@ pub(crate) fn structure(cx: &Context<'_>, s: &Struct) -> Result<TokenStream, Dia
         let rename = (field.to_string().trim_start_matches("r#") != qface_name)
             .then(|| quote!(#[serde(rename = #qface_name)]));
         fields.push(quote!(#doc #rename pub #field: #ty,));
-        to_fields.push(quote! {
-            (#qface_name.into(), ::ifw_core::codegen::ToQtro::to_qtro(&self.#field))
-        });
+        // Qt IF streams a `var` field as a whole QVariant (the payload of a QVariant-typed field).
+        let to = if is_var(&f.ty) {
+            quote!(::ifw_core::codegen::Value::Variant(::std::boxed::Box::new(
+                ::ifw_core::codegen::ToQtro::to_qtro(&self.#field)
+            )))
+        } else {
+            quote!(::ifw_core::codegen::ToQtro::to_qtro(&self.#field))
+        };
+        to_fields.push(quote!((#qface_name, #to)));
         let binding = quote::format_ident!("f{}", i);
         from_fields.push(quote!(#field: ::ifw_core::codegen::FromQtro::from_qtro(#binding)?,));
         bindings.push(quote!((_, #binding)));
     }
     let qt_name = qt_type_name(cx, &s.name);
+    let to_list = if to_fields.is_empty() {
+        quote!(::std::vec::Vec::<(&str, ::ifw_core::codegen::Value)>::new())
+    } else {
+        quote!(::std::vec![#(#to_fields),*])
+    };
     Ok(quote! {
         #attrs
         #[derive(
@@ -243,10 +261,10 @@ pub(crate) fn structure(cx: &Context<'_>, s: &Struct) -> Result<TokenStream, Dia
 
         impl ::ifw_core::codegen::ToQtro for #name {
             fn to_qtro(&self) -> ::ifw_core::codegen::Value {
-                ::ifw_core::codegen::Value::Gadget(::ifw_core::codegen::Gadget {
-                    type_name: #qt_name.into(),
-                    fields: ::std::vec![#(#to_fields),*],
-                })
+                ::ifw_core::codegen::Value::Gadget(::ifw_core::codegen::Gadget::typed(
+                    #qt_name,
+                    #to_list,
+                ))
             }
         }
 

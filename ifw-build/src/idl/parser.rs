@@ -679,7 +679,9 @@ fn syntax_error(input: Tokens<'_>, e: Err<Expected>) -> SyntaxError {
     let (span, found) = match all.get(index) {
         Some(t) => (t.span(), describe_found(input.src, t)),
         None => {
-            let end = input.src.len();
+            // Right after the last token: the place where something is missing, on a line the
+            // snippet shows (trailing blank lines and comments have nothing to mark).
+            let end = all.last().map_or(input.src.len(), |t| t.span().end);
             (end..end, "the end of the file".to_string())
         }
     };

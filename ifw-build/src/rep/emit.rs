@@ -1,6 +1,9 @@
-//! QFace interface → `.rep` text, the same text Qt Interface Framework's generator renders from
-//! its `common/interface.rep.tpl` (except the comment header, which says ifw made it, and the
-//! struct `#include` lines, which come in a fixed order where Qt's order is random).
+//! QFace interface → `.rep` text, in two modes ([`RepMode`]).
+//!
+//! **Qt Interface Framework mode** ([`emit_interface`]) renders the text Qt IF's generator renders
+//! from its `common/interface.rep.tpl` (except the comment header, which says ifw made it, and the
+//! struct `#include` lines, which come in a fixed order where Qt's order is random). Structs, enums
+//! and flags are not declared: they come from the Qt IF frontend library's headers.
 //!
 //! The mapping (Qt IF's `return_type`/`parameter_type` filters): `int`/`bool` stay, `string` →
 //! `QString`, `real` → `qreal`, `var` → `QVariant`, `list<T>` → `QVariantList`, an enum →
@@ -8,8 +11,22 @@
 //! name (namespace-prefixed per the module's `@config: {namespace: …}`). Model properties are left
 //! out. A zoned interface (`@config: {zoned: true}`) has getter/setter slots and change signals with
 //! a zone argument instead of `PROP`s. Every operation is `SLOT(QVariant op(…))`, answered later
-//! through `pendingResultAvailable`. `map<T>` and interface-typed members are refused, as Qt's
-//! generator refuses them.
+//! through `pendingResultAvailable`.
+//!
+//! **`map<T>`** is where ifw goes beyond Qt's generator, which refuses it: a map is `QVariantMap`
+//! (string keys, the values as `QVariant`s; `const QVariantMap &name` as a parameter), the type Qt
+//! IF's own frontend streams a map field as, and what the Rust side maps to a string-keyed map.
+//! Interface-typed members are still refused, with the member's position.
+//!
+//! **Self-contained mode** ([`emit_self_contained`]) is for users of plain Qt Remote Objects
+//! without Qt IF: no `#include` of Qt IF headers; instead the `.rep` declares every enum, flag and
+//! struct the interface needs (the module's own, and those of imported modules it uses,
+//! transitively). Enums come first (`ENUM Name {A=0, B=1}`, each flag's enum followed by
+//! `FLAG(<Flag>s Name)`), in module order then declaration order, then structs as
+//! `POD Name(type a, …)` with every struct after the structs its fields use. repc wraps a file-level
+//! `ENUM Name` in a gadget `NameEnum`, so members use `NameEnum::Name` and `NameEnum::<Flag>s`;
+//! structs use their plain name. Two types of the same name from different modules are refused
+//! (a `.rep` has one namespace).
 
 use std::fmt::Write as _;
 
@@ -21,39 +38,129 @@ pub fn rep_file_name(interface: &Interface) -> String {
     format!("{}.rep", interface.name.to_lowercase())
 }
 
-/// The `.rep` text for `interface` of `module`. `source` names the `.qface` file in the header.
+/// How a `.rep` file is written (see the [module docs](self)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RepMode {
+    /// Qt Interface Framework's text: the types come from Qt IF's frontend headers.
+    #[default]
+    QtInterfaceFramework,
+    /// For plain Qt Remote Objects: the `.rep` declares its `ENUM`s, `FLAG`s and `POD`s itself.
+    SelfContained,
+}
+
+/// The `.rep` text Qt IF's generator renders for `interface` of `module`. `source` names the
+/// `.qface` file in the header.
+///
+/// ```
+/// let parsed = ifw_build::Frontend::new().parse_str(
+///     "demo.qface",
+///     "module org.demo 1.0\ninterface Demo { map<int> presets; }",
+/// )?;
+/// let module = &parsed.system.modules["org.demo"];
+/// let rep = ifw_build::rep::emit_interface(&parsed.system, module, &module.interfaces["Demo"], "demo.qface")
+///     .map_err(|d| d.render())?;
+/// assert!(rep.contains("PROP(QVariantMap presets )"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn emit_interface(
     system: &System,
     module: &Module,
     interface: &Interface,
     source: &str,
 ) -> Result<String, Diagnostic> {
-    let types = Types { system, module };
+    emit(
+        RepMode::QtInterfaceFramework,
+        system,
+        module,
+        interface,
+        source,
+    )
+}
+
+/// The self-contained `.rep` text for `interface` of `module`: it declares the enums, flags and
+/// structs it uses, so plain `repc` needs nothing else.
+///
+/// ```
+/// let parsed = ifw_build::Frontend::new().parse_str(
+///     "demo.qface",
+///     "module org.demo 1.0\nenum Mode { Off, On }\nstruct Point { int x; Mode mode }\ninterface Demo { Point point; }",
+/// )?;
+/// let module = &parsed.system.modules["org.demo"];
+/// let rep = ifw_build::rep::emit_self_contained(&parsed.system, module, &module.interfaces["Demo"], "demo.qface")
+///     .map_err(|d| d.render())?;
+/// assert!(rep.contains("ENUM Mode {Off=0, On=1}"));
+/// assert!(rep.contains("POD Point(int x, ModeEnum::Mode mode)"));
+/// assert!(ifw_build::rep::parse(&rep).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn emit_self_contained(
+    system: &System,
+    module: &Module,
+    interface: &Interface,
+    source: &str,
+) -> Result<String, Diagnostic> {
+    emit(RepMode::SelfContained, system, module, interface, source)
+}
+
+/// The `.rep` text for `interface` of `module` in `mode`.
+pub fn emit_interface_in(
+    mode: RepMode,
+    system: &System,
+    module: &Module,
+    interface: &Interface,
+    source: &str,
+) -> Result<String, Diagnostic> {
+    emit(mode, system, module, interface, source)
+}
+
+fn emit(
+    mode: RepMode,
+    system: &System,
+    module: &Module,
+    interface: &Interface,
+    source: &str,
+) -> Result<String, Diagnostic> {
+    let types = Types {
+        system,
+        module,
+        mode,
+    };
     let zoned = truthy(interface.tags.attribute("config", "zoned"));
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "// Generated by ifw {} from '{source}': module {}, interface {}\n// Do not edit: the build regenerates it.\n",
+        "// Generated by ifw {} from '{source}': module {}, interface {}{}\n// Do not edit: the build regenerates it.\n",
         env!("CARGO_PKG_VERSION"),
         module.name,
-        interface.name
+        interface.name,
+        if mode == RepMode::SelfContained {
+            " (self-contained)"
+        } else {
+            ""
+        }
     );
-    let module_header = format!("{}.h", module_name(module).to_lowercase());
-    match module
-        .tags
-        .attribute("config", "module")
-        .as_ref()
-        .and_then(|v| v.as_str())
-    {
-        Some(dir) => {
-            let _ = writeln!(out, "#include <{dir}/{module_header}>");
+    match mode {
+        RepMode::QtInterfaceFramework => {
+            let module_header = format!("{}.h", module_name(module).to_lowercase());
+            match module
+                .tags
+                .attribute("config", "module")
+                .as_ref()
+                .and_then(|v| v.as_str())
+            {
+                Some(dir) => {
+                    let _ = writeln!(out, "#include <{dir}/{module_header}>");
+                }
+                None => {
+                    let _ = writeln!(out, "#include \"{module_header}\"");
+                }
+            }
+            for include in types.struct_includes(interface) {
+                let _ = writeln!(out, "{include}");
+            }
         }
-        None => {
-            let _ = writeln!(out, "#include \"{module_header}\"");
-        }
-    }
-    for include in types.struct_includes(interface) {
-        let _ = writeln!(out, "{include}");
+        RepMode::SelfContained => types.declarations(interface, &mut out)?,
     }
     let _ = writeln!(out, "\nclass {}\n{{", interface.name);
     for p in interface.properties.values() {
@@ -112,6 +219,7 @@ pub fn emit_interface(
 struct Types<'a> {
     system: &'a System,
     module: &'a Module,
+    mode: RepMode,
 }
 
 /// What a complex type refers to.
@@ -169,12 +277,10 @@ impl<'a> Types<'a> {
         }
     }
 
-    /// Refuses what Qt's generator refuses: `map<…>` and interface-typed members.
+    /// Refuses interface-typed members, as Qt's generator does (`map<…>`, which Qt's generator
+    /// also refuses, is a `QVariantMap` here).
     fn check_member(&self, ty: &TypeRef, what: &str) -> Result<(), String> {
         match ty.kind {
-            TypeKind::Map => Err(format!(
-                "{what} of type 'map' are not supported over Qt Remote Objects (Qt's generator refuses them too); use a list of a struct"
-            )),
             TypeKind::Complex if matches!(self.referent(&ty.name), Referent::Interface) => {
                 Err(format!(
                     "{what} of type 'interface' (`{}`) are not supported over Qt Remote Objects (Qt's generator refuses them too)",
@@ -196,9 +302,7 @@ impl<'a> Types<'a> {
                 other => other.to_string(),
             },
             TypeKind::List => "QVariantList".to_string(),
-            TypeKind::Map => {
-                return Err("maps are not supported over Qt Remote Objects".to_string());
-            }
+            TypeKind::Map => "QVariantMap".to_string(),
             TypeKind::Model => match ty.nested.as_deref().map(|n| n.kind) {
                 Some(TypeKind::Primitive) => {
                     format!("{}VariantModel *", namespace_prefix(self.module))
@@ -206,6 +310,17 @@ impl<'a> Types<'a> {
                 _ => "QIfPagingModel *".to_string(),
             },
             TypeKind::Complex => match self.referent(&ty.name) {
+                Referent::Enum {
+                    name, flag_type, ..
+                } if self.mode == RepMode::SelfContained => {
+                    format!(
+                        "{name}Enum::{}",
+                        flag_type.unwrap_or_else(|| name.to_string())
+                    )
+                }
+                Referent::Struct { name, .. } if self.mode == RepMode::SelfContained => {
+                    name.to_string()
+                }
                 Referent::Enum {
                     module,
                     name,
@@ -239,13 +354,14 @@ impl<'a> Types<'a> {
                 other => format!("{other} {name}"),
             },
             TypeKind::List => format!("const QVariantList &{name}"),
+            TypeKind::Map => format!("const QVariantMap &{name}"),
             TypeKind::Model => format!("{}{name}", self.return_type(ty)?),
             TypeKind::Complex => match self.referent(&ty.name) {
                 Referent::Enum { .. } => format!("{} {name}", self.return_type(ty)?),
                 Referent::Struct { .. } => format!("const {} &{name}", self.return_type(ty)?),
                 _ => return Err(self.return_type(ty).err().unwrap_or_default()),
             },
-            TypeKind::Void | TypeKind::Map => format!("{} {name}", self.return_type(ty)?),
+            TypeKind::Void => format!("{} {name}", self.return_type(ty)?),
         })
     }
 
@@ -264,6 +380,37 @@ impl<'a> Types<'a> {
             parts.push("const QString &zone".to_string());
         }
         Ok(parts.join(", "))
+    }
+
+    /// Self-contained mode: the `ENUM`, `FLAG` and `POD` declarations of every type `interface`
+    /// uses (see the module docs for the order), each line ending in a newline.
+    fn declarations(&self, interface: &Interface, out: &mut String) -> Result<(), Diagnostic> {
+        let mut walk = Walk::default();
+        for e in self.module.enums.values() {
+            walk.enumeration(self, self.module, e)?;
+        }
+        for s in self.module.structs.values() {
+            walk.structure(self, self.module, s)?;
+        }
+        let mut used: Vec<&TypeRef> = interface.properties.values().map(|p| &p.ty).collect();
+        for o in interface.operations.values() {
+            used.extend(o.parameters.values().map(|p| &p.ty));
+            used.push(&o.ty);
+        }
+        for s in interface.signals.values() {
+            used.extend(s.parameters.values().map(|p| &p.ty));
+        }
+        for ty in used {
+            walk.uses(self, self.module, ty)?;
+        }
+        if !walk.enums.is_empty() || !walk.pods.is_empty() {
+            out.push('\n');
+        }
+        for line in walk.enums.iter().chain(&walk.pods) {
+            out.push_str(line);
+            out.push('\n');
+        }
+        Ok(())
     }
 
     /// Qt IF's `struct_includes`: one `#include "<struct>.h"` (lower case) per struct used directly
@@ -290,6 +437,130 @@ impl<'a> Types<'a> {
             }
         }
         includes
+    }
+}
+
+/// The declarations of a self-contained `.rep`, collected depth first.
+#[derive(Default)]
+struct Walk {
+    /// Qualified names of the types visited.
+    seen: std::collections::HashSet<String>,
+    /// `.rep` name → qualified name, to refuse two types of one name.
+    names: std::collections::HashMap<String, String>,
+    /// `ENUM`/`FLAG` lines.
+    enums: Vec<String>,
+    /// `POD` lines, every struct after the structs it uses.
+    pods: Vec<String>,
+}
+
+impl Walk {
+    /// Marks a type as visited; `false` if it was already.
+    fn visit(
+        &mut self,
+        types: &Types<'_>,
+        module: &Module,
+        name: &str,
+        origin: crate::model::Origin,
+    ) -> Result<bool, Diagnostic> {
+        let qualified = module.qualify(name);
+        if !self.seen.insert(qualified.clone()) {
+            return Ok(false);
+        }
+        if let Some(other) = self.names.insert(name.to_string(), qualified.clone()) {
+            return Err(types.error(
+                origin,
+                &format!(
+                    "`{qualified}` and `{other}` would both be `{name}` in a self-contained .rep file (it has one namespace)"
+                ),
+            ));
+        }
+        Ok(true)
+    }
+
+    fn enumeration(
+        &mut self,
+        types: &Types<'_>,
+        module: &Module,
+        e: &crate::model::Enum,
+    ) -> Result<(), Diagnostic> {
+        if !self.visit(types, module, &e.name, e.origin)? {
+            return Ok(());
+        }
+        if e.members.is_empty() {
+            return Err(types.error(e.origin, &format!("enum `{}` has no members", e.name)));
+        }
+        let members: Vec<String> = e
+            .members
+            .values()
+            .map(|m| format!("{}={}", m.name, m.value))
+            .collect();
+        self.enums
+            .push(format!("ENUM {} {{{}}}", e.name, members.join(", ")));
+        if e.is_flag {
+            let flag = config_str(&e.tags, "type").unwrap_or_else(|| format!("{}s", e.name));
+            self.enums.push(format!("FLAG({flag} {})", e.name));
+        }
+        Ok(())
+    }
+
+    fn structure(
+        &mut self,
+        types: &Types<'_>,
+        module: &Module,
+        s: &crate::model::Struct,
+    ) -> Result<(), Diagnostic> {
+        if !self.visit(types, module, &s.name, s.origin)? {
+            return Ok(());
+        }
+        let here = Types { module, ..*types };
+        let mut members = Vec::new();
+        for f in s.fields.values() {
+            let at = |e: String| here.error(f.origin, &e);
+            here.check_member(&f.ty, "Fields").map_err(at)?;
+            self.uses(&here, module, &f.ty)?;
+            let ty = match f.ty.kind {
+                TypeKind::Model => "QVariantList".to_string(),
+                _ => here.return_type(&f.ty).map_err(at)?,
+            };
+            members.push(format!("{ty} {}", f.name));
+        }
+        self.pods
+            .push(format!("POD {}({})", s.name, members.join(", ")));
+        Ok(())
+    }
+
+    /// Visits the enum, flag or struct `ty` names (or contains), as seen from `module`.
+    fn uses(&mut self, types: &Types<'_>, module: &Module, ty: &TypeRef) -> Result<(), Diagnostic> {
+        if let Some(nested) = ty.nested.as_deref() {
+            return self.uses(types, module, nested);
+        }
+        if ty.kind != TypeKind::Complex {
+            return Ok(());
+        }
+        match types.system.resolve_type(module, &ty.name) {
+            Some(Symbol::Enum(m, n)) => {
+                if let Some((module, e)) = types
+                    .system
+                    .modules
+                    .get(m)
+                    .and_then(|module| Some((module, module.enums.get(n)?)))
+                {
+                    self.enumeration(types, module, e)?;
+                }
+            }
+            Some(Symbol::Struct(m, n)) => {
+                if let Some((module, s)) = types
+                    .system
+                    .modules
+                    .get(m)
+                    .and_then(|module| Some((module, module.structs.get(n)?)))
+                {
+                    self.structure(types, module, s)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 

@@ -38,7 +38,7 @@ mod parse;
 mod schema;
 mod signature;
 
-pub use emit::{emit_interface, rep_file_name};
+pub use emit::{RepMode, emit_interface, emit_interface_in, emit_self_contained, rep_file_name};
 pub use error::{RepError, RepErrorKind};
 pub use layout::{
     ApiSignature, Layout, LayoutMethod, LayoutProperty, LayoutSignal, SignaturePart, layout,

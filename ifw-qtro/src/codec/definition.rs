@@ -4,6 +4,7 @@
 
 use super::datastream::{Reader, Writer};
 use super::types::{EnumDef, EnumKey, GadgetDef, GadgetField, TypeLookup, TypeRegistry};
+use super::value::FieldEncoding;
 use crate::error::Result;
 
 /// A signal of a dynamic class.
@@ -73,6 +74,8 @@ impl ClassDefinition {
                     })
                 })?,
                 enums: read_list(r, read_enum)?,
+                // A dynamic definition describes repc-style gadgets: one variant per field.
+                encoding: FieldEncoding::Variant,
             })
         })?;
         let signals = read_list(r, |r| {

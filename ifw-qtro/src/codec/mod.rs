@@ -19,7 +19,7 @@ pub use definition::{ClassDefinition, MethodDef, PropertyDef, SignalDef};
 pub use metatype::MetaType;
 pub use types::{EnumDef, EnumKey, GadgetDef, GadgetField, TypeLookup, TypeRegistry};
 pub use value::{
-    Associative, Gadget, GadgetAssociative, GadgetSequence, Pair, RemoteObject, RemoteObjectKind,
-    Sequence, SourceLocationInfo, Value,
+    Associative, FieldEncoding, Gadget, GadgetAssociative, GadgetSequence, Pair, RemoteObject,
+    RemoteObjectKind, Sequence, SourceLocationInfo, Value,
 };
 pub use variant::{read_raw, read_variant, write_raw, write_variant};

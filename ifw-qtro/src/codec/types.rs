@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use super::metatype::MetaType;
+use super::value::FieldEncoding;
 use crate::error::{Error, Result};
 
 /// One field of a gadget, in declaration order.
@@ -29,6 +30,8 @@ pub struct GadgetDef {
     pub fields: Vec<GadgetField>,
     /// Enums declared inside the gadget (`Pos::Kind`).
     pub enums: Vec<EnumDef>,
+    /// How the fields travel: one `QVariant` each (repc PODs, the default) or typed.
+    pub encoding: FieldEncoding,
 }
 
 impl GadgetDef {
@@ -44,6 +47,20 @@ impl GadgetDef {
                 })
                 .collect(),
             enums: Vec::new(),
+            encoding: FieldEncoding::Variant,
+        }
+    }
+
+    /// A gadget whose fields travel with their own typed operators (a Qt Interface Framework
+    /// struct); each field is read as its type name says: `int`, `bool`, `double`, `QString`,
+    /// `quint32` (an enum or flag), `QVariantList`, `QVariant` (read as [`Value::Variant`]),
+    /// or another registered gadget's name.
+    ///
+    /// [`Value::Variant`]: super::Value::Variant
+    pub fn typed<'a>(name: &str, fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        Self {
+            encoding: FieldEncoding::Typed,
+            ..Self::new(name, fields)
         }
     }
 }

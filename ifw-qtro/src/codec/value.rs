@@ -101,7 +101,8 @@ pub enum Value {
         /// Height.
         height: f64,
     },
-    /// A `Q_GADGET`/POD: a user type whose fields each travel as a `QVariant`.
+    /// A `Q_GADGET`/POD user type: its fields in order, each as a `QVariant` (repc's PODs) or
+    /// with its own typed operator (Qt Interface Framework's structs), see [`FieldEncoding`].
     Gadget(Gadget),
     /// A typed sequence user type such as `QList<int>`: elements travel raw (no `QVariant`
     /// header), except when the element type is `QVariant`.
@@ -119,6 +120,24 @@ pub enum Value {
     RemoteObject(RemoteObject),
     /// `QRemoteObjectSourceLocationInfo`, the registry's location record.
     SourceLocationInfo(SourceLocationInfo),
+    /// A `QVariant` holding a `QVariant` (type id 41): the payload of a `QVariant`-typed field of
+    /// a [`FieldEncoding::Typed`] gadget, and how Qt Interface Framework wraps `var` properties
+    /// once more before sending them (QTBUG-75056).
+    Variant(Box<Value>),
+}
+
+/// How a gadget's fields travel after its type name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldEncoding {
+    /// Each field as a whole `QVariant`, as `QtRemoteObjects::copyStoredProperties` streams the
+    /// PODs that repc generates.
+    #[default]
+    Variant,
+    /// Each field with its own typed `QDataStream` operator (no `QVariant` header per field), as
+    /// the structs of Qt Interface Framework's generated frontend stream themselves: an `int`
+    /// field is four bytes, an enum or flag a `quint32`, a nested struct its own fields, a
+    /// `QVariant` field a whole variant ([`Value::Variant`]).
+    Typed,
 }
 
 /// A gadget value: its type name and its fields in declaration order.
@@ -129,10 +148,13 @@ pub struct Gadget {
     /// `(field name, value)` in declaration order. Only the order is sent; names come from
     /// the type's definition when decoding.
     pub fields: Vec<(String, Value)>,
+    /// How the fields are written.
+    pub encoding: FieldEncoding,
 }
 
 impl Gadget {
-    /// A gadget value named `type_name` with the given fields.
+    /// A gadget value named `type_name` with the given fields, each sent as a `QVariant` (a repc
+    /// POD).
     pub fn new<N: Into<String>>(
         type_name: impl Into<String>,
         fields: impl IntoIterator<Item = (N, Value)>,
@@ -140,6 +162,29 @@ impl Gadget {
         Self {
             type_name: type_name.into(),
             fields: fields.into_iter().map(|(n, v)| (n.into(), v)).collect(),
+            encoding: FieldEncoding::Variant,
+        }
+    }
+
+    /// A gadget value whose fields are sent with their own typed operators (a Qt Interface
+    /// Framework struct): each field's value is written without a `QVariant` header, so give
+    /// every field the value kind of its C++ type (`Value::UInt` for an enum or flag,
+    /// [`Value::Variant`] for a `QVariant` field).
+    ///
+    /// ```
+    /// use ifw_qtro::codec::{FieldEncoding, Gadget};
+    /// use ifw_qtro::Value;
+    ///
+    /// let g = Gadget::typed("Contact", [("name", Value::from("Ada")), ("age", Value::Int(36))]);
+    /// assert_eq!(g.encoding, FieldEncoding::Typed);
+    /// ```
+    pub fn typed<N: Into<String>>(
+        type_name: impl Into<String>,
+        fields: impl IntoIterator<Item = (N, Value)>,
+    ) -> Self {
+        Self {
+            encoding: FieldEncoding::Typed,
+            ..Self::new(type_name, fields)
         }
     }
 
@@ -307,6 +352,7 @@ impl Value {
             Self::GadgetAssociative(_) => "QAS_",
             Self::RemoteObject(_) => "QRO_",
             Self::SourceLocationInfo(_) => "QRemoteObjectSourceLocationInfo",
+            Self::Variant(_) => "QVariant",
         }
     }
 

@@ -8,8 +8,8 @@ use super::datastream::{ByteOrder, Reader, Writer};
 use super::metatype::{MetaType, USER_TYPE_ID};
 use super::types::{SOURCE_LOCATION_INFO, TypeExpr, TypeLookup};
 use super::value::{
-    Associative, Gadget, GadgetAssociative, GadgetSequence, Pair, RemoteObject, RemoteObjectKind,
-    Sequence, SourceLocationInfo, Value,
+    Associative, FieldEncoding, Gadget, GadgetAssociative, GadgetSequence, Pair, RemoteObject,
+    RemoteObjectKind, Sequence, SourceLocationInfo, Value,
 };
 use crate::error::{Error, Result};
 
@@ -65,7 +65,8 @@ fn variant(r: &mut Reader<'_>, t: &dyn TypeLookup, depth: usize) -> Result<Value
             user(r, t, &name, depth)
         }
         _ => match MetaType::from_id(id) {
-            Some(MetaType::QVariant) | None => Err(Error::UnknownTypeId(id)),
+            None => Err(Error::UnknownTypeId(id)),
+            Some(MetaType::QVariant) => Ok(Value::Variant(Box::new(variant(r, t, depth)?))),
             Some(mt) => builtin(r, t, mt, depth),
         },
     }
@@ -215,11 +216,19 @@ fn raw(r: &mut Reader<'_>, t: &dyn TypeLookup, type_name: &str, depth: usize) ->
             if let Some(gadget) = t.gadget(name) {
                 let mut fields = Vec::with_capacity(gadget.fields.len());
                 for field in &gadget.fields {
-                    fields.push((field.name.clone(), variant(r, t, depth)?));
+                    let value = match gadget.encoding {
+                        FieldEncoding::Variant => variant(r, t, depth)?,
+                        FieldEncoding::Typed if field.type_name == "QVariant" => {
+                            Value::Variant(Box::new(variant(r, t, depth)?))
+                        }
+                        FieldEncoding::Typed => raw(r, t, &field.type_name, depth)?,
+                    };
+                    fields.push((field.name.clone(), value));
                 }
                 Ok(Value::Gadget(Gadget {
                     type_name: name.to_owned(),
                     fields,
+                    encoding: gadget.encoding,
                 }))
             } else if let Some(size) = t.enum_size(name) {
                 match size {
@@ -340,6 +349,7 @@ fn builtin_type(value: &Value) -> Option<MetaType> {
         Value::SizeF { .. } => MetaType::QSizeF,
         Value::Rect { .. } => MetaType::QRect,
         Value::RectF { .. } => MetaType::QRectF,
+        Value::Variant(_) => MetaType::QVariant,
         Value::Invalid
         | Value::Gadget(_)
         | Value::Sequence(_)
@@ -409,7 +419,12 @@ fn write_raw_at(w: &mut Writer<'_>, type_name: &str, value: &Value, depth: usize
     let depth = deeper(depth)?;
     let declared = TypeExpr::parse(type_name)?;
     if declared == TypeExpr::Builtin(MetaType::QVariant) {
-        return write_variant_at(w, value, depth);
+        // A `QVariant` element is a whole variant; `Value::Variant` is one spelled out.
+        let inner = match value {
+            Value::Variant(inner) => inner,
+            other => other,
+        };
+        return write_variant_at(w, inner, depth);
     }
     if !fits(declared, value) {
         return Err(Error::TypeMismatch {
@@ -501,9 +516,13 @@ fn write_payload(w: &mut Writer<'_>, value: &Value, depth: usize) -> Result<()> 
         }
         Value::Gadget(g) => {
             for (_, v) in &g.fields {
-                write_variant_at(w, v, depth)?;
+                match g.encoding {
+                    FieldEncoding::Variant => write_variant_at(w, v, depth)?,
+                    FieldEncoding::Typed => write_payload(w, v, deeper(depth)?)?,
+                }
             }
         }
+        Value::Variant(inner) => write_variant_at(w, inner, depth)?,
         Value::Sequence(s) => {
             let TypeExpr::List(element) = TypeExpr::parse(&s.type_name)? else {
                 return Err(Error::InvalidTypeName(s.type_name.clone()));
@@ -630,6 +649,63 @@ mod tests {
             assert_eq!(encode(&value), hex(bytes), "{value:?}");
             assert_eq!(decode(&hex(bytes), &pos()).unwrap(), value);
         }
+    }
+
+    #[test]
+    fn typed_gadgets_stream_each_field_with_its_own_operator() {
+        // A Qt IF struct `Contact { string name; int age; bool married; var data; Kind kind;
+        // Combo combo }`, as its generated `operator<<` writes it.
+        let mut t = TypeRegistry::new();
+        t.register_gadget(GadgetDef::typed("Inner", [("x", "int")]));
+        t.register_gadget(GadgetDef::typed(
+            "Contact",
+            [
+                ("name", "QString"),
+                ("age", "int"),
+                ("married", "bool"),
+                ("data", "QVariant"),
+                ("kind", "quint32"),
+                ("inner", "Inner"),
+            ],
+        ));
+        let v = Value::Gadget(Gadget::typed(
+            "Contact",
+            [
+                ("name", Value::from("Ada")),
+                ("age", Value::Int(36)),
+                ("married", Value::Bool(true)),
+                ("data", Value::Variant(Box::new(Value::Int(5)))),
+                ("kind", Value::UInt(2)),
+                (
+                    "inner",
+                    Value::Gadget(Gadget::typed("Inner", [("x", Value::Int(-1))])),
+                ),
+            ],
+        ));
+        let bytes = encode(&v);
+        assert_eq!(
+            bytes,
+            hex("00000100 00 08000000 436f6e7461637400 \
+                 06000000 410064006100 24000000 01 02000000 00 05000000 02000000 ffffffff")
+        );
+        assert_eq!(decode(&bytes, &t).unwrap(), v);
+    }
+
+    #[test]
+    fn a_variant_can_hold_a_variant() {
+        let v = Value::Variant(Box::new(Value::Int(7)));
+        let bytes = encode(&v);
+        assert_eq!(bytes, hex("29000000 00 02000000 00 07000000"));
+        assert_eq!(decode(&bytes, &TypeRegistry::new()).unwrap(), v);
+        // As a `QVariant` element of a typed container it is written as the variant it holds.
+        let mut buf = BytesMut::new();
+        write_raw(
+            &mut Writer::new(&mut buf, ByteOrder::Little),
+            "QVariant",
+            &v,
+        )
+        .unwrap();
+        assert_eq!(buf.to_vec(), hex("02000000 00 07000000"));
     }
 
     #[test]

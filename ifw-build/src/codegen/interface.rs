@@ -1,0 +1,540 @@
+//! An interface bound to its parsed `.rep` class: the QFace members (for Rust types and docs)
+//! next to the wire indexes, signatures and class signature repc derives from the same `.rep`
+//! text. The `.rep` is emitted from the model ([`rep::emit_interface`]), parsed back with the
+//! Rust repc ([`rep::parse`]) and laid out ([`rep::layout`]), so index layout and signature are
+//! repc's by construction. Every generator of interface code starts from a [`Bound`].
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::types::{qt_field_type, qt_type_name, rust_type};
+use super::{Context, ident};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Interface, Operation, Parameter, Property, Signal, Symbol, TypeKind, TypeRef};
+use crate::rep;
+
+/// The name Qt IF's `pendingResultAvailable` signal has in every interface's `.rep`.
+const PENDING_SIGNAL: &str = "pendingResultAvailable";
+
+/// An interface with its `.rep` layout.
+pub(crate) struct Bound<'a> {
+    pub(crate) interface: &'a Interface,
+    /// `@config: {zoned: true}`: per-zone values behind getter/setter slots.
+    pub(crate) zoned: bool,
+    /// repc's class signature (lowercase hex SHA1).
+    pub(crate) signature: String,
+    /// The name Qt IF remotes and acquires the object under: the qualified interface name.
+    pub(crate) lookup_name: String,
+    /// Properties (models are left out, as in the `.rep`).
+    pub(crate) properties: Vec<BoundProperty<'a>>,
+    pub(crate) operations: Vec<BoundOperation<'a>>,
+    pub(crate) signals: Vec<BoundSignal<'a>>,
+    /// The index of `pendingResultAvailable(quint64,bool,QVariant)`.
+    pub(crate) pending_signal: usize,
+    /// Zoned: the index of the `availableZones()` slot.
+    pub(crate) zones_method: Option<usize>,
+    /// The class definition, as tokens of an `ifw_core::codegen::ClassDefinition` expression.
+    pub(crate) definition: TokenStream,
+}
+
+/// A property and where it lives on the wire.
+pub(crate) struct BoundProperty<'a> {
+    pub(crate) property: &'a Property,
+    /// The Rust type.
+    pub(crate) ty: TokenStream,
+    /// The Rust name in snake case (`string_value`).
+    pub(crate) snake: String,
+    /// Unzoned: the `PROP` index.
+    pub(crate) index: Option<usize>,
+    /// Unzoned: the `push<Prop>` method (absent for read-only properties).
+    pub(crate) push: Option<usize>,
+    /// Zoned: the getter slot.
+    pub(crate) getter: Option<usize>,
+    /// Zoned: the setter slot (absent for read-only properties).
+    pub(crate) setter: Option<usize>,
+    /// The change signal.
+    pub(crate) changed: Option<usize>,
+}
+
+impl BoundProperty<'_> {
+    /// Whether replicas may ask to change it.
+    pub(crate) fn writable(&self) -> bool {
+        self.push.is_some() || self.setter.is_some()
+    }
+}
+
+/// An operation and its slot.
+pub(crate) struct BoundOperation<'a> {
+    pub(crate) operation: &'a Operation,
+    pub(crate) method: usize,
+    /// The Rust return type (`()` for void).
+    pub(crate) ret: TokenStream,
+    pub(crate) params: Vec<BoundParam<'a>>,
+}
+
+/// A signal and its index.
+pub(crate) struct BoundSignal<'a> {
+    pub(crate) signal: &'a Signal,
+    pub(crate) index: usize,
+    pub(crate) params: Vec<BoundParam<'a>>,
+}
+
+/// A parameter with its Rust name and type.
+pub(crate) struct BoundParam<'a> {
+    pub(crate) parameter: &'a Parameter,
+    pub(crate) name: Ident,
+    pub(crate) ty: TokenStream,
+}
+
+impl<'a> Bound<'a> {
+    /// Emits, parses and lays out the interface's `.rep` and binds the model to it.
+    pub(crate) fn new(cx: &Context<'a>, interface: &'a Interface) -> Result<Self, Diagnostic> {
+        let err = |message: String| cx.error(interface.origin, message);
+        let text = rep::emit_interface(cx.system, cx.module, interface, "<ifw>")?;
+        let file = rep::parse(&text).map_err(|e| {
+            err(format!(
+                "ifw-build emitted a .rep for `{}` its repc cannot read (a bug in ifw-build): {e}",
+                interface.name
+            ))
+        })?;
+        let class = file.class(&interface.name).ok_or_else(|| {
+            err(format!(
+                "the .rep of `{}` has no class of that name",
+                interface.name
+            ))
+        })?;
+        let signature = rep::signature(class, &file);
+        let layout = rep::layout(class);
+        let zoned = matches!(
+            interface.tags.attribute("config", "zoned"),
+            Some(serde_json::Value::Bool(true))
+        );
+        let method_named = |name: &str| {
+            layout
+                .methods
+                .iter()
+                .position(|m| m.pushes.is_none() && function_name(&m.signature) == name)
+        };
+        let signal_named = |name: &str| {
+            layout
+                .signals
+                .iter()
+                .position(|s| s.notifies.is_none() && function_name(&s.signature) == name)
+        };
+
+        let mut properties = Vec::new();
+        for p in interface.properties.values() {
+            if p.ty.kind == TypeKind::Model {
+                continue;
+            }
+            let ty = rust_type(cx, &p.ty).map_err(|e| cx.error(p.origin, e))?;
+            let mut bound = BoundProperty {
+                property: p,
+                ty,
+                snake: p.name.to_snake_case(),
+                index: None,
+                push: None,
+                getter: None,
+                setter: None,
+                changed: None,
+            };
+            let changed = format!("{}Changed", p.name);
+            if zoned {
+                let getter = config_str(p, "getter_name").unwrap_or_else(|| p.name.to_string());
+                let setter = config_str(p, "setter_name")
+                    .unwrap_or_else(|| format!("set{}", upper_first(&p.name)));
+                bound.getter = method_named(&getter);
+                bound.setter = method_named(&setter);
+                bound.changed = signal_named(&changed);
+                if bound.getter.is_none() {
+                    return Err(cx.error(
+                        p.origin,
+                        format!("the .rep has no getter slot `{getter}` for `{}`", p.name),
+                    ));
+                }
+            } else {
+                let index = layout
+                    .properties
+                    .iter()
+                    .position(|lp| lp.name == *p.name)
+                    .ok_or_else(|| {
+                        cx.error(p.origin, format!("the .rep has no PROP `{}`", p.name))
+                    })?;
+                bound.index = Some(index);
+                bound.push = layout.methods.iter().position(|m| m.pushes == Some(index));
+                bound.changed = layout
+                    .signals
+                    .iter()
+                    .position(|s| s.notifies == Some(index));
+            }
+            properties.push(bound);
+        }
+        let rust_names = properties.iter().map(|p| p.snake.clone());
+        unique_names(cx, interface, rust_names, "property")?;
+
+        let mut operations = Vec::new();
+        for o in interface.operations.values() {
+            let method = method_named(&o.name)
+                .ok_or_else(|| cx.error(o.origin, format!("the .rep has no slot `{}`", o.name)))?;
+            let ret = match o.ty.kind {
+                TypeKind::Void => quote!(()),
+                _ => rust_type(cx, &o.ty).map_err(|e| cx.error(o.origin, e))?,
+            };
+            let params = params(cx, o.parameters.values(), o.origin)?;
+            operations.push(BoundOperation {
+                operation: o,
+                method,
+                ret,
+                params,
+            });
+        }
+        let mut signals = Vec::new();
+        for s in interface.signals.values() {
+            let index = signal_named(&s.name).ok_or_else(|| {
+                cx.error(s.origin, format!("the .rep has no signal `{}`", s.name))
+            })?;
+            let params = params(cx, s.parameters.values(), s.origin)?;
+            signals.push(BoundSignal {
+                signal: s,
+                index,
+                params,
+            });
+        }
+        let pending_signal = signal_named(PENDING_SIGNAL)
+            .ok_or_else(|| err(format!("the .rep has no `{PENDING_SIGNAL}` signal")))?;
+        let zones_method = if zoned {
+            Some(
+                method_named("availableZones")
+                    .ok_or_else(|| err("the .rep has no `availableZones` slot".to_string()))?,
+            )
+        } else {
+            None
+        };
+        let definition = definition(cx, interface, class, &layout)?;
+        Ok(Self {
+            interface,
+            zoned,
+            signature,
+            lookup_name: cx.module.qualify(&interface.name),
+            properties,
+            operations,
+            signals,
+            pending_signal,
+            zones_method,
+            definition,
+        })
+    }
+
+    /// A Rust type name for this interface with a suffix: `EchoSource`.
+    pub(crate) fn type_ident(&self, suffix: &str) -> Ident {
+        format_ident!(
+            "{}{suffix}",
+            self.interface.name.to_upper_camel_case(),
+            span = proc_macro2::Span::call_site()
+        )
+    }
+
+    /// The name of the private function that builds the class definition.
+    pub(crate) fn definition_fn(&self) -> Ident {
+        format_ident!("{}_class_definition", self.interface.name.to_snake_case())
+    }
+
+    /// The private function that builds the class definition (shared by source and replica).
+    pub(crate) fn definition_item(&self) -> TokenStream {
+        let name = self.definition_fn();
+        let definition = &self.definition;
+        let doc = format!(
+            " The class definition of `{}`, in repc's index order.",
+            self.lookup_name
+        );
+        quote! {
+            #[doc = #doc]
+            fn #name() -> ::ifw_core::codegen::ClassDefinition {
+                #definition
+            }
+        }
+    }
+
+    /// The identifier of the trailing zone parameter: `zone`, or `in_zone` if a parameter of
+    /// the member already has that name.
+    pub(crate) fn zone_param(params: &[BoundParam<'_>]) -> Ident {
+        if params.iter().any(|p| p.name == "zone") {
+            format_ident!("in_zone")
+        } else {
+            format_ident!("zone")
+        }
+    }
+}
+
+/// The parameters of an operation or signal.
+fn params<'a>(
+    cx: &Context<'_>,
+    parameters: impl Iterator<Item = &'a Parameter>,
+    origin: crate::model::Origin,
+) -> Result<Vec<BoundParam<'a>>, Diagnostic> {
+    let mut out: Vec<BoundParam<'a>> = Vec::new();
+    for p in parameters {
+        let name = ident(&p.name.to_snake_case());
+        if out.iter().any(|o| o.name == name) {
+            return Err(cx.error(
+                origin,
+                format!(
+                    "parameter `{}` becomes `{name}` in Rust, like another one",
+                    p.name
+                ),
+            ));
+        }
+        let ty = rust_type(cx, &p.ty).map_err(|e| cx.error(origin, e))?;
+        out.push(BoundParam {
+            parameter: p,
+            name,
+            ty,
+        });
+    }
+    Ok(out)
+}
+
+fn unique_names(
+    cx: &Context<'_>,
+    interface: &Interface,
+    names: impl Iterator<Item = String>,
+    what: &str,
+) -> Result<(), Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    for name in names {
+        if !seen.insert(name.clone()) {
+            return Err(cx.error(
+                interface.origin,
+                format!("two {what} names become `{name}` in Rust"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The name part of a signature (`echo` of `echo(QString)`).
+fn function_name(signature: &rep::ApiSignature) -> String {
+    let text = signature.to_string();
+    text.split('(').next().unwrap_or_default().to_string()
+}
+
+fn config_str(p: &Property, key: &str) -> Option<String> {
+    match p.tags.attribute("config", key) {
+        Some(serde_json::Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The `ClassDefinition` of the class (repc's index order), with the gadgets of every struct the
+/// interface uses (nested ones too) and the module enums, as a dynamic replica would need them.
+fn definition(
+    cx: &Context<'_>,
+    interface: &Interface,
+    class: &rep::Class,
+    layout: &rep::Layout,
+) -> Result<TokenStream, Diagnostic> {
+    let scope = &class.name;
+    let signals = layout.signals.iter().map(|s| {
+        let signature = s.signature.resolve(scope);
+        let names: Vec<String> = match s.notifies {
+            Some(p) => class
+                .properties
+                .get(p)
+                .map(|p| vec![p.name.clone()])
+                .unwrap_or_default(),
+            None => class
+                .signals
+                .iter()
+                .find(|f| signature.split('(').next() == Some(&f.name))
+                .map(|f| {
+                    f.params
+                        .iter()
+                        .map(|p| p.plain_name().to_string())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        quote! {
+            ::ifw_core::codegen::SignalDef {
+                signature: #signature.into(),
+                parameter_names: ::std::vec![#(#names.into()),*],
+            }
+        }
+    });
+    let methods = layout.methods.iter().map(|m| {
+        let signature = m.signature.resolve(scope);
+        let return_type = m.return_type.resolve(scope);
+        let names: Vec<String> = match m.pushes {
+            Some(p) => class
+                .properties
+                .get(p)
+                .map(|p| vec![p.name.clone()])
+                .unwrap_or_default(),
+            None => class
+                .slots
+                .iter()
+                .find(|f| signature.split('(').next() == Some(&f.name))
+                .map(|f| {
+                    f.params
+                        .iter()
+                        .map(|p| p.plain_name().to_string())
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        quote! {
+            ::ifw_core::codegen::MethodDef {
+                signature: #signature.into(),
+                return_type: #return_type.into(),
+                parameter_names: ::std::vec![#(#names.into()),*],
+            }
+        }
+    });
+    let properties = layout.properties.iter().enumerate().map(|(i, p)| {
+        let name = &p.name;
+        let type_name = &p.type_name;
+        let notify = layout
+            .signals
+            .iter()
+            .find(|s| s.notifies == Some(i))
+            .map(|s| s.signature.resolve(scope));
+        let notify = match notify {
+            Some(n) => quote!(::std::option::Option::Some(#n.into())),
+            None => quote!(::std::option::Option::None),
+        };
+        quote! {
+            ::ifw_core::codegen::PropertyDef {
+                name: #name.into(),
+                type_name: #type_name.into(),
+                notify_signature: #notify,
+            }
+        }
+    });
+    let gadgets = used_gadgets(cx, interface)?;
+    Ok(quote! {
+        ::ifw_core::codegen::ClassDefinition {
+            type_name: ::std::option::Option::Some(#scope.into()),
+            enums: ::std::vec::Vec::new(),
+            qt_enums: ::std::vec::Vec::new(),
+            gadgets: ::std::vec![#(#gadgets),*],
+            signals: ::std::vec![#(#signals),*],
+            methods: ::std::vec![#(#methods),*],
+            properties: ::std::vec![#(#properties),*],
+        }
+    })
+}
+
+/// Gadget definitions for the structs the interface uses, transitively, in first-use order, then
+/// `QIfRemoteObjectsPendingResult`, then one enum-only gadget per module whose enums the interface
+/// uses (`Echomodule` holding `TestEnum`), which is how an enum inside a `QVariantList` is
+/// known by its size.
+fn used_gadgets(cx: &Context<'_>, interface: &Interface) -> Result<Vec<TokenStream>, Diagnostic> {
+    let mut types: Vec<(&TypeRef, &crate::model::Module)> = Vec::new();
+    for p in interface.properties.values() {
+        types.push((&p.ty, cx.module));
+    }
+    for o in interface.operations.values() {
+        types.push((&o.ty, cx.module));
+        types.extend(o.parameters.values().map(|p| (&p.ty, cx.module)));
+    }
+    for s in interface.signals.values() {
+        types.extend(s.parameters.values().map(|p| (&p.ty, cx.module)));
+    }
+    let mut structs: Vec<(String, String)> = Vec::new();
+    let mut enum_modules: Vec<String> = Vec::new();
+    let mut gadgets = Vec::new();
+    while let Some((ty, module)) = types.pop() {
+        if let Some(nested) = ty.nested.as_deref() {
+            types.push((nested, module));
+        }
+        if ty.kind != TypeKind::Complex {
+            continue;
+        }
+        let cx = Context { module, ..*cx };
+        match cx.system.resolve_type(module, &ty.name) {
+            Some(Symbol::Struct(m, n)) => {
+                let key = (m.to_string(), n.to_string());
+                if structs.contains(&key) {
+                    continue;
+                }
+                structs.push(key);
+                let Some(owner) = cx.system.modules.get(m) else {
+                    continue;
+                };
+                let Some(s) = owner.structs.get(n) else {
+                    continue;
+                };
+                let owner_cx = Context {
+                    module: owner,
+                    ..cx
+                };
+                let name = qt_type_name(&owner_cx, n);
+                let fields = s.fields.values().map(|f| {
+                    let field = f.name.to_string();
+                    let ty = qt_field_type(&owner_cx, &f.ty);
+                    quote!((#field, #ty))
+                });
+                gadgets.push(quote! {
+                    ::ifw_core::codegen::GadgetDef::typed(#name, [#(#fields),*])
+                });
+                for f in s.fields.values() {
+                    types.push((&f.ty, owner));
+                }
+            }
+            Some(Symbol::Enum(m, _)) if !enum_modules.iter().any(|e| e == m) => {
+                enum_modules.push(m.to_string());
+            }
+            _ => {}
+        }
+    }
+    gadgets.push(quote!(::ifw_core::codegen::PendingResult::gadget_def()));
+    for m in &enum_modules {
+        let Some(module) = cx.system.modules.get(m.as_str()) else {
+            continue;
+        };
+        let owner_cx = Context { module, ..*cx };
+        let last = module.name.rsplit('.').next().unwrap_or(&module.name);
+        let class = qt_type_name(&owner_cx, &upper_first(last));
+        let enums = module.enums.values().map(|e| {
+            let name = if e.is_flag {
+                match e.tags.attribute("config", "type") {
+                    Some(serde_json::Value::String(t)) => t,
+                    _ => format!("{}s", e.name),
+                }
+            } else {
+                e.name.to_string()
+            };
+            let is_flag = e.is_flag;
+            let keys = e.members.values().map(|k| {
+                let key = k.name.to_string();
+                let value = i32::try_from(k.value).unwrap_or_default();
+                quote!(::ifw_core::codegen::EnumKey { name: #key.into(), value: #value })
+            });
+            quote! {
+                ::ifw_core::codegen::EnumDef {
+                    name: #name.into(),
+                    is_flag: #is_flag,
+                    is_scoped: false,
+                    size: 4,
+                    keys: ::std::vec![#(#keys),*],
+                }
+            }
+        });
+        gadgets.push(quote! {
+            ::ifw_core::codegen::GadgetDef {
+                enums: ::std::vec![#(#enums),*],
+                ..::ifw_core::codegen::GadgetDef::new(#class, [])
+            }
+        });
+    }
+    Ok(gadgets)
+}

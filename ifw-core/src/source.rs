@@ -1,0 +1,169 @@
+//! The source side of generated interfaces: answering operations the way Qt Interface
+//! Framework's `QIfRemoteObjectsSourceHelper::fromPendingReply` does, and reading typed values
+//! out of a [`SourceObject`].
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::Poll;
+
+use ifw_qtro::{SourceObject, Value};
+
+use crate::{Error, FromQtro, PendingResult, ToQtro};
+
+/// The numbers of a source's deferred results (`pendingResultAvailable` ids), from 1 up, one
+/// counter for all replicas as in Qt IF.
+#[derive(Debug, Default)]
+pub struct PendingIds(AtomicU64);
+
+impl PendingIds {
+    /// The next id.
+    pub fn next(&self) -> u64 {
+        self.0.fetch_add(1, Ordering::Relaxed).wrapping_add(1)
+    }
+}
+
+/// Runs an operation and gives the value its slot answers, as Qt IF does it:
+///
+/// - the result is there at the first poll: the value itself;
+/// - it failed at the first poll: `PendingResult { id, failed: true }` (the error is logged; Qt IF
+///   sends no error payload);
+/// - otherwise `PendingResult { id, failed: false }`, and when the result comes, the source emits
+///   signal `signal` (`pendingResultAvailable(quint64 id, bool isSuccess, QVariant value)`) to
+///   every replica, with an invalid value on failure.
+///
+/// Deferred results run on a spawned Tokio task. They are emitted after the task has yielded
+/// once, so that the host has queued the reply carrying the id first (replicas ignore results for
+/// ids they do not know yet).
+pub async fn answer<F>(
+    source: &SourceObject,
+    ids: &PendingIds,
+    signal: usize,
+    operation: &'static str,
+    result: F,
+) -> Value
+where
+    F: Future<Output = Result<Value, Error>> + Send + 'static,
+{
+    let mut result = Box::pin(result);
+    let first = std::future::poll_fn(|cx| Poll::Ready(result.as_mut().poll(cx))).await;
+    match first {
+        Poll::Ready(Ok(value)) => value,
+        Poll::Ready(Err(error)) => {
+            let id = ids.next();
+            tracing::warn!(operation, id, %error, "operation failed");
+            PendingResult { id, failed: true }.to_qtro()
+        }
+        Poll::Pending => {
+            let id = ids.next();
+            let source = source.clone();
+            tokio::spawn(async move {
+                let outcome = result.await;
+                tokio::task::yield_now().await;
+                let (ok, value) = match outcome {
+                    Ok(value) => (true, value),
+                    Err(error) => {
+                        tracing::warn!(operation, id, %error, "deferred operation failed");
+                        (false, Value::Invalid)
+                    }
+                };
+                let args = vec![Value::ULongLong(id), Value::Bool(ok), value];
+                if let Err(error) = source.emit(signal, args).await {
+                    tracing::warn!(operation, id, %error, "pendingResultAvailable not emitted");
+                }
+            });
+            PendingResult { id, failed: false }.to_qtro()
+        }
+    }
+}
+
+/// The typed value of property `index` of `source`; the type's default if it holds something
+/// else (which only raw access to the [`SourceObject`] can cause).
+pub async fn property<T: FromQtro + Default>(source: &SourceObject, index: usize) -> T {
+    match source.property(index).await {
+        Some(value) => T::from_qtro(&value).unwrap_or_else(|error| {
+            tracing::warn!(index, %error, "a source property holds a value of another type");
+            T::default()
+        }),
+        None => T::default(),
+    }
+}
+
+/// Sets property `index` of `source` to `value` (broadcast to every replica when it changed), in
+/// its wire form ([`to_wire`](crate::codegen::to_wire)).
+pub async fn set_property<T: ToQtro>(
+    source: &SourceObject,
+    index: usize,
+    value: &T,
+) -> Result<(), Error> {
+    Ok(source
+        .set_property(index, crate::codegen::to_wire(value))
+        .await?)
+}
+
+/// Logs what a setter policy refused (a replica's push has no answer to carry it, in Qt neither).
+pub fn log_refused(property: &'static str, result: Result<(), Error>) {
+    if let Err(error) = result {
+        tracing::info!(property, %error, "property change refused by the service");
+    }
+}
+
+/// Reads argument `index` of a call as `T`.
+pub fn argument<T: FromQtro>(args: &[Value], index: usize) -> Result<T, Error> {
+    match args.get(index) {
+        Some(value) => T::from_qtro(value),
+        None => Err(Error::UnexpectedValue {
+            expected: "one more argument",
+            found: "the end of the argument list",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ifw_qtro::codec::{ClassDefinition, SignalDef};
+
+    use super::*;
+
+    fn source() -> SourceObject {
+        let definition = ClassDefinition {
+            type_name: Some("T".into()),
+            signals: vec![SignalDef {
+                signature: "pendingResultAvailable(quint64,bool,QVariant)".into(),
+                parameter_names: vec!["id".into(), "isSuccess".into(), "value".into()],
+            }],
+            ..ClassDefinition::default()
+        };
+        SourceObject::new(definition, Vec::new()).expect("a source")
+    }
+
+    #[tokio::test]
+    async fn ready_results_are_the_answer_others_are_pending() {
+        let src = source();
+        let ids = PendingIds::default();
+        let now = answer(&src, &ids, 0, "now", async { Ok(Value::Int(4)) }).await;
+        assert_eq!(now, Value::Int(4));
+        let failed = answer(&src, &ids, 0, "bad", async {
+            Err(Error::NotImplemented { operation: "bad" })
+        })
+        .await;
+        assert_eq!(
+            PendingResult::from_reply(&failed),
+            Some(PendingResult {
+                id: 1,
+                failed: true
+            })
+        );
+        let later = answer(&src, &ids, 0, "later", async {
+            tokio::task::yield_now().await;
+            Ok(Value::Int(5))
+        })
+        .await;
+        assert_eq!(
+            PendingResult::from_reply(&later),
+            Some(PendingResult {
+                id: 2,
+                failed: false
+            })
+        );
+    }
+}
