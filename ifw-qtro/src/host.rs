@@ -49,8 +49,8 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::task::Poll;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
+use std::task::Poll;
 use std::time::Duration;
 
 use futures_util::StreamExt;

@@ -129,7 +129,10 @@ impl Outbox {
     /// Queues pre-encoded frames (see [`encode_frames`]) without waiting; `Ok(false)` when the
     /// queue is full.
     pub(crate) fn try_send_frames(&self, frames: &Bytes) -> std::result::Result<bool, Refused> {
-        self.try_push(&|codec, dst| encode_frames(codec, frames, dst), Urgency::Batched)
+        self.try_push(
+            &|codec, dst| encode_frames(codec, frames, dst),
+            Urgency::Batched,
+        )
     }
 
     /// Queues pre-encoded frames, waiting at most `timeout` for room.

@@ -381,7 +381,9 @@ async fn link_loop(shared: Arc<Shared>, cancel: CancellationToken) {
                 failures = 0;
                 let span = tracing::info_span!("qtro_connection", id = next_connection_id());
                 let end = match stream {
-                    Connection::Socket(s) => run_session(&shared, s, &cancel).instrument(span).await,
+                    Connection::Socket(s) => {
+                        run_session(&shared, s, &cancel).instrument(span).await
+                    }
                     Connection::InProcess(s) => {
                         run_session(&shared, s, &cancel).instrument(span).await
                     }

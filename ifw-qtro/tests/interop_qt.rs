@@ -453,7 +453,9 @@ async fn a_qt_replica_follows_its_source_to_a_new_rust_host() {
             )
             .await
             .unwrap();
-            host.enable_remoting("Car", car_source(speed)).await.unwrap();
+            host.enable_remoting("Car", car_source(speed))
+                .await
+                .unwrap();
             host
         }
     };

@@ -120,7 +120,9 @@ async fn one_source_under_two_names() {
     let host = Host::listen("tcp://127.0.0.1:0").await.unwrap();
     let source = car_source(5);
     host.enable_remoting("Car", source.clone()).await.unwrap();
-    host.enable_remoting("SameCar", source.clone()).await.unwrap();
+    host.enable_remoting("SameCar", source.clone())
+        .await
+        .unwrap();
     let names: Vec<String> = host.remoted();
     assert_eq!(names, ["Car", "SameCar"]);
     let node = Node::connect(&host.url().to_string()).await.unwrap();
@@ -224,10 +226,16 @@ async fn several_types_on_one_host() {
     );
     let mut events = count.subscribe();
     assert_eq!(
-        count.call("increment", vec![Value::LongLong(5)]).await.unwrap(),
+        count
+            .call("increment", vec![Value::LongLong(5)])
+            .await
+            .unwrap(),
         Value::LongLong(15)
     );
-    assert_eq!(next_change(&mut events).await, ("count".into(), Value::LongLong(15)));
+    assert_eq!(
+        next_change(&mut events).await,
+        ("count".into(), Value::LongLong(15))
+    );
     assert_eq!(
         car.call("add", vec![1.into(), 2.into()]).await.unwrap(),
         Value::Int(3)
