@@ -8,6 +8,12 @@
 //! re-acquires and re-syncs everything. Pending calls fail with [`Error::Disconnected`] when the
 //! link drops.
 //!
+//! A call (or property write) is written to the socket by the calling task itself when nothing
+//! else is being written, so a round trip has no hop through a writer task; the rest goes
+//! through the connection's flush task, which batches. A node for a host in the same process,
+//! connected through an in-memory stream instead of a socket, comes from
+//! [`Host::in_process_node`](crate::Host::in_process_node).
+//!
 //! Decoding needs every user type a value carries. Dynamic replicas learn gadgets and enums from
 //! the InitDynamicPacket, static ones from the definition given to [`Node::acquire`]. Qt 6.4
 //! leaves gadgets that a class only uses inside containers (`QList<Point>`) out of its dynamic

@@ -30,9 +30,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What a source does when a replica calls a method or writes a property.
 ///
-/// Calls on one connection are handled one after the other, in the order they arrived; Pings
-/// are answered meanwhile. Both methods have defaults: calls answer an invalid value, writes are
-/// accepted and broadcast ([`SourceObject::set_property`]).
+/// Calls on one connection are handled one after the other, in the order they arrived. A call
+/// that finishes without waiting runs in the connection's task and its reply is written at once;
+/// one that waits is finished by the connection's dispatcher task, so Pings are answered
+/// meanwhile (keep long synchronous work out of handlers). Both methods have defaults: calls
+/// answer an invalid value, writes are accepted and broadcast ([`SourceObject::set_property`]).
 pub trait SourceHandler: Send + Sync + 'static {
     /// Handles a call of method `method` (an index into the definition's methods) with `args`;
     /// returns the return value ([`Value::Invalid`] for `void`).
@@ -438,7 +440,7 @@ impl SourceObject {
     }
 }
 
-/// Logs a frame a source could not encode (it is left out, as the writer does with packets).
+/// Logs a frame a source could not encode (it is left out, as the outbox does with packets).
 fn encode_logged(result: Result<()>, packet: &'static str) {
     if let Err(e) = result {
         tracing::warn!(error = %e, packet, "packet not sent: it cannot be encoded");

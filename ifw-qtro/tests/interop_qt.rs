@@ -269,6 +269,35 @@ async fn rust_host_serves_a_qt_static_replica() {
     host.shutdown().await;
 }
 
+/// Checklist item 16 with Qt: a Qt replica (remote) and a Rust in-process replica (no socket)
+/// of one Rust source see each other's pushes.
+#[tokio::test]
+async fn a_qt_replica_and_an_in_process_replica_see_each_others_pushes() {
+    let host = Host::listen("tcp://127.0.0.1:0").await.unwrap();
+    host.enable_remoting("Car", car_source(9)).await.unwrap();
+    let local = host.in_process_node(NodeOptions::default());
+    let mine = local.acquire("Car", car_definition(), Some(CAR_SIGNATURE));
+    mine.wait_ready(DEADLINE).await.unwrap();
+    let mut peer = Peer::start(&["replica", &host.url().to_string(), "0"]).await;
+    peer.expect("initialized speed=9").await;
+
+    peer.send("pushGearNo 4").await;
+    peer.expect("gearNoChanged 4").await;
+    within("Qt's push to reach the in-process replica", async {
+        while mine.property("gearNo").unwrap() != Value::Int(4) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    mine.call("pushGearNo", vec![Value::Int(6)]).await.unwrap();
+    peer.expect("gearNoChanged 6").await;
+    mine.set_property("label", "from-rust").await.unwrap();
+    peer.expect("labelChanged from-rust").await;
+    peer.send("quit").await;
+    local.shutdown().await;
+    host.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_qt_static_replica_checks_the_signature() {
     let host = Host::listen("tcp://127.0.0.1:0").await.unwrap();
