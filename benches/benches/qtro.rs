@@ -18,7 +18,7 @@
 //! The main rows run every Rust process (ifw, echo, tonic) on a current-thread Tokio runtime, one
 //! thread per process like the Qt pair's event loop; the `multi` rows repeat ifw, echo and tonic
 //! on Tokio's default multi-thread runtime. `IFW_BENCH_ONLY` (see `main`) limits the run, e.g.
-//! for `perf record`.
+//! for `perf record`; `IFW_BENCH_CALLS_ONLY=1` leaves out ifw's throughput runs.
 //!
 //! The Qt pair is built with repc, moc and g++ (see `ifw_benches::qt`); without Qt its rows say
 //! what to install. Every loop is bounded in count and time.
@@ -260,6 +260,12 @@ fn percentiles(mut times: Vec<Duration>) -> (Option<Duration>, Option<Duration>)
     times.sort();
     let p = |q: usize| times[(times.len() * q / 100).min(times.len() - 1)];
     (Some(p(50)), Some(p(99)))
+}
+
+/// `IFW_BENCH_CALLS_ONLY=1` measures the call round trip only (no throughput runs), e.g. for a
+/// profile of the call path.
+fn calls_only() -> bool {
+    std::env::var_os("IFW_BENCH_CALLS_ONLY").is_some_and(|v| v == "1")
 }
 
 /// Runs `call` `WARMUP` times, then up to `CALLS` timed times (at most `DEADLINE` in all).
@@ -509,6 +515,16 @@ async fn bench_ifw(transport: &Transport, flavor: Flavor) -> Figures {
     })
     .await;
 
+    if calls_only() {
+        drop(replica);
+        node.shutdown().await;
+        drop(server);
+        return Figures {
+            p50,
+            p99,
+            ..Figures::default()
+        };
+    }
     let burst = i32::try_from(BURST).unwrap();
     let mut events = replica.subscribe();
     let t = Instant::now();

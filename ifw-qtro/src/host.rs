@@ -48,14 +48,15 @@
 //! ```
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
+use std::task::Poll;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
-use tokio_util::codec::{FramedRead, FramedWrite};
+use tokio_util::codec::FramedRead;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
@@ -63,12 +64,16 @@ use tracing::Instrument;
 use crate::codec::{TypeRegistry, Value};
 use crate::error::{Error, Result};
 use crate::frame::{DEFAULT_MAX_FRAME_LENGTH, FrameCodec};
-use crate::link::{Outgoing, lock, write_loop};
+use crate::link::{Outbox, Urgency, lock};
+use crate::node::{Node, NodeOptions};
 use crate::packet::{Call, Invoke, ObjectInfo, Packet};
 use crate::registry::{REGISTRY_NAME, Registration, SourceLocation};
 use crate::source::{BoxFuture, Listener, SourceObject};
 use crate::transport::Listener as SocketListener;
 use crate::url::Url;
+
+/// The in-memory buffer of an in-process connection, each way.
+const IN_PROCESS_BUFFER: usize = 64 * 1024;
 
 /// Ids of connections (host and node side), unique in the process.
 pub(crate) fn next_connection_id() -> u64 {
@@ -161,7 +166,7 @@ struct Shared {
     options: HostOptions,
     sources: Mutex<Vec<(String, SourceObject)>>,
     types: RwLock<TypeRegistry>,
-    connections: Mutex<HashMap<u64, mpsc::Sender<Outgoing>>>,
+    connections: Mutex<HashMap<u64, Arc<Outbox>>>,
     /// Per connection, the host URL it first registered with the `Registry` source.
     registered_urls: Mutex<HashMap<u64, String>>,
     server_removed: OnceHook,
@@ -197,9 +202,10 @@ impl Shared {
 
     /// Queues `packet` on every connection (waiting at most the send timeout on each).
     async fn broadcast(&self, packet: Packet) {
-        let senders: Vec<_> = lock(&self.connections).values().cloned().collect();
-        for tx in senders {
-            let _ = tokio::time::timeout(self.options.send_timeout, tx.send(packet.clone().into()))
+        let outboxes: Vec<_> = lock(&self.connections).values().cloned().collect();
+        for outbox in outboxes {
+            let _ = outbox
+                .send(&packet, Urgency::Batched, Some(self.options.send_timeout))
                 .await;
         }
     }
@@ -339,6 +345,28 @@ impl Host {
         let _ = self.shared.server_removed.0.set(hook);
     }
 
+    /// A node connected to this host inside the process, without a socket: each of its
+    /// connections is an in-memory stream served like any other (so it sees what remote nodes
+    /// push, and they see its writes). It reconnects as a node does while the host runs.
+    pub fn in_process_node(&self, options: NodeOptions) -> Node {
+        let shared = self.shared.clone();
+        let cancel = self.cancel.clone();
+        let tracker = self.tracker.clone();
+        let open = Arc::new(move || {
+            if cancel.is_cancelled() {
+                return Err(Error::Closed);
+            }
+            let (near, far) = tokio::io::duplex(IN_PROCESS_BUFFER);
+            let id = next_connection_id();
+            let span = tracing::info_span!("qtro_connection", id, in_process = true);
+            tracker.spawn(
+                serve_connection(far, id, shared.clone(), cancel.child_token()).instrument(span),
+            );
+            Ok(near)
+        });
+        Node::in_process(self.shared.url.clone(), options, open)
+    }
+
     /// Stops listening, closes every connection and waits until every task has ended.
     pub async fn shutdown(mut self) {
         self.cancel.cancel();
@@ -401,32 +429,54 @@ where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     tracing::debug!("node connected");
+    // Even if a handler running in this task panics, the flush task and the socket go with it.
+    let _closed_on_unwind = cancel.clone().drop_guard();
     let codec = FrameCodec::with_max_frame_length(shared.options.max_frame_length);
     let (rd, wr) = tokio::io::split(stream);
     let mut frames = FramedRead::new(rd, codec);
-    let (tx, rx) = mpsc::channel(shared.options.queue_capacity);
-    let writer =
-        tokio::spawn(write_loop(FramedWrite::new(wr, codec), rx, cancel.clone()).in_current_span());
-    lock(&shared.connections).insert(id, tx.clone());
-    // The writer drains the queue, so these never wait long.
-    let greeted = tx.send(Packet::handshake().into()).await.is_ok()
-        && tx
-            .send(Packet::ObjectList(shared.object_list()).into())
+    let outbox = Outbox::new(wr, codec, shared.options.queue_capacity, cancel.clone());
+    let writer = tokio::spawn(outbox.clone().run().in_current_span());
+    lock(&shared.connections).insert(id, outbox.clone());
+    // The flush task drains the queue, so these never wait long.
+    let greeted = outbox
+        .send(&Packet::handshake(), Urgency::Batched, None)
+        .await
+        .is_ok()
+        && outbox
+            .send(
+                &Packet::ObjectList(shared.object_list()),
+                Urgency::Batched,
+                None,
+            )
             .await
             .is_ok();
     if !greeted {
         tracing::debug!("connection closed before the greeting was queued");
     }
 
+    // Calls run in this task while none is in progress; one that has to wait (and every call
+    // behind it) runs in the dispatcher, so that Pings are answered meanwhile and calls stay in
+    // order.
+    let in_flight = Arc::new(AtomicUsize::new(0));
     let (calls, calls_rx) = mpsc::channel(64);
     let dispatcher = tokio::spawn(
-        dispatch_loop(shared.clone(), id, calls_rx, tx.clone(), cancel.clone()).in_current_span(),
+        dispatch_loop(
+            calls_rx,
+            outbox.clone(),
+            in_flight.clone(),
+            shared.options.send_timeout,
+            cancel.clone(),
+        )
+        .in_current_span(),
     );
 
     let mut acquired: Vec<(String, SourceObject)> = Vec::new();
+    let cancelled = cancel.cancelled();
+    tokio::pin!(cancelled);
     let end = loop {
         let next = tokio::select! {
-            () = cancel.cancelled() => break End::Cancelled,
+            biased;
+            () = &mut cancelled => break End::Cancelled,
             next = frames.next() => next,
         };
         let frame = match next {
@@ -449,7 +499,8 @@ where
         };
         match packet {
             Packet::Ping { name } => {
-                if tx.send(Packet::Pong { name }.into()).await.is_err() {
+                let pong = Packet::Pong { name };
+                if outbox.send(&pong, Urgency::Now, None).await.is_err() {
                     break End::Cancelled;
                 }
             }
@@ -462,7 +513,7 @@ where
                 let listener = Listener {
                     conn: id,
                     name: name.clone(),
-                    tx: tx.clone(),
+                    outbox: outbox.clone(),
                     close: cancel.clone(),
                     send_timeout: shared.options.send_timeout,
                 };
@@ -479,9 +530,28 @@ where
                 }
             }
             Packet::Invoke(invoke) => {
+                let mut call = dispatch(shared.clone(), id, invoke);
+                if in_flight.load(Ordering::Acquire) == 0 {
+                    // Most calls finish at once: reply without a hop through the dispatcher.
+                    let polled =
+                        std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await;
+                    if let Poll::Ready(reply) = polled {
+                        if let Some(reply) = reply
+                            && outbox
+                                .send(&reply, Urgency::Now, Some(shared.options.send_timeout))
+                                .await
+                                .is_err()
+                        {
+                            break End::Cancelled;
+                        }
+                        continue;
+                    }
+                }
+                in_flight.fetch_add(1, Ordering::AcqRel);
                 let sent = tokio::select! {
-                    () = cancel.cancelled() => break End::Cancelled,
-                    sent = calls.send(invoke) => sent,
+                    biased;
+                    () = &mut cancelled => break End::Cancelled,
+                    sent = calls.send(call) => sent,
                 };
                 if sent.is_err() {
                     break End::Cancelled;
@@ -505,9 +575,10 @@ where
     for (name, source) in acquired {
         source.detach(id, Some(&name)).await;
     }
-    drop((tx, calls));
+    drop(calls);
     let _ = dispatcher.await;
     let _ = writer.await;
+    outbox.close();
     let registered = lock(&shared.registered_urls).remove(&id);
     if let (Some(url), Some(hook)) = (registered, shared.server_removed.0.get()) {
         tracing::debug!(url, "a registered host disconnected");
@@ -515,72 +586,88 @@ where
     }
 }
 
-/// Runs a connection's calls and property writes one after the other.
+/// A call being handled: it resolves to the InvokeReply to send, if one is wanted.
+type PendingCall = BoxFuture<'static, Option<Packet>>;
+
+/// Finishes the calls and property writes that could not finish in the connection task, one
+/// after the other.
 async fn dispatch_loop(
-    shared: Arc<Shared>,
-    conn: u64,
-    mut calls: mpsc::Receiver<Invoke>,
-    tx: mpsc::Sender<Outgoing>,
+    mut calls: mpsc::Receiver<PendingCall>,
+    outbox: Arc<Outbox>,
+    in_flight: Arc<AtomicUsize>,
+    send_timeout: Duration,
     cancel: CancellationToken,
 ) {
+    let cancelled = cancel.cancelled();
+    tokio::pin!(cancelled);
     loop {
-        let invoke = tokio::select! {
-            () = cancel.cancelled() => break,
-            i = calls.recv() => i,
+        let call = tokio::select! {
+            biased;
+            () = &mut cancelled => break,
+            c = calls.recv() => c,
         };
-        let Some(invoke) = invoke else { break };
-        if invoke.name == REGISTRY_NAME
-            && let Some(location) = invoke.args.first().and_then(SourceLocation::from_value)
-        {
-            lock(&shared.registered_urls)
-                .entry(conn)
-                .or_insert(location.host_url);
-        }
+        let Some(call) = call else { break };
         let done = tokio::select! {
-            () = cancel.cancelled() => break,
-            reply = dispatch(&shared, invoke) => reply,
+            biased;
+            () = &mut cancelled => break,
+            reply = call => reply,
         };
-        if let Some(reply) = done
-            && tx.send(reply.into()).await.is_err()
-        {
+        let sent = match done {
+            Some(reply) => outbox
+                .send(&reply, Urgency::Now, Some(send_timeout))
+                .await
+                .is_ok(),
+            None => true,
+        };
+        in_flight.fetch_sub(1, Ordering::AcqRel);
+        if !sent {
             break;
         }
     }
 }
 
-/// Handles one Invoke; returns the InvokeReply to send, if one is wanted.
-async fn dispatch(shared: &Shared, invoke: Invoke) -> Option<Packet> {
-    let Invoke {
-        name,
-        call,
-        index,
-        args,
-        serial_id,
-        ..
-    } = invoke;
-    let Some(source) = shared.source(&name) else {
-        tracing::warn!(name, "Invoke for an object this host does not remote");
-        return reply(name, serial_id, Value::Invalid);
-    };
-    match call {
-        Call::InvokeMetaMethod => match source.handle_call(index, args).await {
-            Some(value) => reply(name, serial_id, value),
-            None => {
-                tracing::warn!(name, index, "Invoke of an unknown method index");
-                reply(name, serial_id, Value::Invalid)
-            }
-        },
-        Call::WriteProperty => {
-            if !source.handle_write(index, args).await {
-                tracing::warn!(name, index, "WriteProperty of an unknown property index");
-            }
-            None
+/// Handles one Invoke; resolves to the InvokeReply to send, if one is wanted.
+fn dispatch(shared: Arc<Shared>, conn: u64, invoke: Invoke) -> PendingCall {
+    Box::pin(async move {
+        let Invoke {
+            name,
+            call,
+            index,
+            args,
+            serial_id,
+            ..
+        } = invoke;
+        if name == REGISTRY_NAME
+            && let Some(location) = args.first().and_then(SourceLocation::from_value)
+        {
+            lock(&shared.registered_urls)
+                .entry(conn)
+                .or_insert(location.host_url);
         }
-        Call::Other(c) => {
-            tracing::warn!(name, call = c, "Invoke with an unsupported call type");
-            None
+        let Some(source) = shared.source(&name) else {
+            tracing::warn!(name, "Invoke for an object this host does not remote");
+            return reply(name, serial_id, Value::Invalid);
+        };
+        match call {
+            Call::InvokeMetaMethod => match source.handle_call(index, args).await {
+                Some(value) => reply(name, serial_id, value),
+                None => {
+                    tracing::warn!(name, index, "Invoke of an unknown method index");
+                    reply(name, serial_id, Value::Invalid)
+                }
+            },
+            Call::WriteProperty => {
+                if !source.handle_write(index, args).await {
+                    tracing::warn!(name, index, "WriteProperty of an unknown property index");
+                }
+                None
+            }
+            Call::Other(c) => {
+                tracing::warn!(name, call = c, "Invoke with an unsupported call type");
+                None
+            }
         }
-    }
+    })
 }
 
 fn reply(name: String, serial_id: i32, value: Value) -> Option<Packet> {

@@ -8,6 +8,12 @@
 //! re-acquires and re-syncs everything. Pending calls fail with [`Error::Disconnected`] when the
 //! link drops.
 //!
+//! A call (or property write) is written to the socket by the calling task itself when nothing
+//! else is being written, so a round trip has no hop through a writer task; the rest goes
+//! through the connection's flush task, which batches. A node for a host in the same process,
+//! connected through an in-memory stream instead of a socket, comes from
+//! [`Host::in_process_node`](crate::Host::in_process_node).
+//!
 //! Decoding needs every user type a value carries. Dynamic replicas learn gadgets and enums from
 //! the InitDynamicPacket, static ones from the definition given to [`Node::acquire`]. Qt 6.4
 //! leaves gadgets that a class only uses inside containers (`QList<Point>`) out of its dynamic
@@ -19,9 +25,10 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
 use futures_util::{FutureExt, StreamExt};
-use tokio::sync::{mpsc, watch};
+use tokio::io::{AsyncRead, AsyncWrite, DuplexStream};
+use tokio::sync::watch;
 use tokio::time::{Instant, Interval};
-use tokio_util::codec::{FramedRead, FramedWrite};
+use tokio_util::codec::FramedRead;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
@@ -30,7 +37,7 @@ use crate::codec::{ByteOrder, ClassDefinition, Reader, TypeRegistry, read_varian
 use crate::error::{Error, Result};
 use crate::frame::{DEFAULT_MAX_FRAME_LENGTH, Frame, FrameCodec};
 use crate::host::next_connection_id;
-use crate::link::{lock, write_loop};
+use crate::link::{Outbox, Refused, Urgency, lock};
 use crate::packet::{Call, ObjectInfo, Packet, PacketType, read_values};
 use crate::replica::{
     Expected, NodeLink, Replica, ReplicaEvent, ReplicaInner, ReplicaSettings, ReplicaState,
@@ -136,6 +143,7 @@ pub struct Node {
 #[derive(Debug)]
 struct Shared {
     url: Url,
+    connector: Connector,
     options: NodeOptions,
     link: Arc<NodeLink>,
     replicas: Mutex<HashMap<String, Weak<ReplicaInner>>>,
@@ -144,7 +152,42 @@ struct Shared {
     types: RwLock<TypeRegistry>,
 }
 
+/// Opens an in-memory connection to a host in this process (see [`Host::in_process_node`]).
+///
+/// [`Host::in_process_node`]: crate::Host::in_process_node
+pub(crate) type InProcessConnect = Arc<dyn Fn() -> Result<DuplexStream> + Send + Sync>;
+
+/// How a node reaches its host.
+enum Connector {
+    /// A socket at the node's URL.
+    Socket,
+    /// An in-memory stream to a host in the same process.
+    InProcess(InProcessConnect),
+}
+
+impl std::fmt::Debug for Connector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Socket => "Socket",
+            Self::InProcess(_) => "InProcess",
+        })
+    }
+}
+
+/// A connection as the connector made it.
+enum Connection {
+    Socket(crate::transport::Stream),
+    InProcess(DuplexStream),
+}
+
 impl Shared {
+    async fn connect(&self) -> Result<Connection> {
+        match &self.connector {
+            Connector::Socket => connect(&self.url).await.map(Connection::Socket),
+            Connector::InProcess(open) => open().map(Connection::InProcess),
+        }
+    }
+
     fn replica(&self, name: &str) -> Option<Arc<ReplicaInner>> {
         lock(&self.replicas).get(name).and_then(Weak::upgrade)
     }
@@ -166,9 +209,18 @@ impl Node {
 
     /// Starts connecting to `url` with `options`.
     pub async fn connect_with(url: &str, options: NodeOptions) -> Result<Self> {
-        let url: Url = url.parse()?;
+        Ok(Self::start(url.parse()?, Connector::Socket, options))
+    }
+
+    /// A node whose connections `open` makes in memory; `url` is its host's, for logs.
+    pub(crate) fn in_process(url: Url, options: NodeOptions, open: InProcessConnect) -> Self {
+        Self::start(url, Connector::InProcess(open), options)
+    }
+
+    fn start(url: Url, connector: Connector, options: NodeOptions) -> Self {
         let shared = Arc::new(Shared {
             url,
+            connector,
             types: RwLock::new(options.types.clone()),
             options,
             link: Arc::new(NodeLink::default()),
@@ -180,11 +232,11 @@ impl Node {
         let tracker = TaskTracker::new();
         let span = tracing::info_span!("qtro_node", url = %shared.url);
         tracker.spawn(link_loop(shared.clone(), cancel.clone()).instrument(span));
-        Ok(Self {
+        Self {
             shared,
             cancel,
             tracker,
-        })
+        }
     }
 
     /// The host URL.
@@ -269,6 +321,43 @@ impl Node {
         Replica { inner }
     }
 
+    /// Moves `replica` (acquired from `from`) to this node: `from` releases it, this node
+    /// acquires it and re-initializes it from its host (reporting the values that differ).
+    pub(crate) fn adopt(&self, replica: &Replica, from: &Node) {
+        let inner = &replica.inner;
+        if inner.is_served_by(&self.shared.link) {
+            return;
+        }
+        if let Some(expected) = &inner.expected {
+            expected.definition.register_types(
+                &mut self
+                    .shared
+                    .types
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner),
+            );
+        }
+        {
+            let mut replicas = lock(&from.shared.replicas);
+            if replicas
+                .get(&inner.name)
+                .is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(inner)))
+            {
+                replicas.remove(&inner.name);
+            }
+        }
+        let previous = inner.relink(self.shared.link.clone());
+        previous.reconcile.notify_one();
+        lock(&self.shared.replicas).insert(inner.name.clone(), Arc::downgrade(inner));
+        tracing::debug!(name = %inner.name, url = %self.shared.url, "replica moved to another host");
+        self.shared.link.reconcile.notify_one();
+    }
+
+    /// Whether this node serves `replica`.
+    pub(crate) fn serves(&self, replica: &Replica) -> bool {
+        replica.inner.is_served_by(&self.shared.link)
+    }
+
     /// Disconnects, stops reconnecting and waits until the connection task has ended. Replicas
     /// become [`Disconnected`](ReplicaState::Disconnected) and their calls fail.
     pub async fn shutdown(self) {
@@ -291,13 +380,20 @@ async fn link_loop(shared: Arc<Shared>, cancel: CancellationToken) {
     loop {
         let attempt = tokio::select! {
             () = cancel.cancelled() => break,
-            a = tokio::time::timeout(shared.options.connect_timeout, connect(&shared.url)) => a,
+            a = tokio::time::timeout(shared.options.connect_timeout, shared.connect()) => a,
         };
         match attempt {
             Ok(Ok(stream)) => {
                 failures = 0;
                 let span = tracing::info_span!("qtro_connection", id = next_connection_id());
-                let end = run_session(&shared, stream, &cancel).instrument(span).await;
+                let end = match stream {
+                    Connection::Socket(s) => {
+                        run_session(&shared, s, &cancel).instrument(span).await
+                    }
+                    Connection::InProcess(s) => {
+                        run_session(&shared, s, &cancel).instrument(span).await
+                    }
+                };
                 match end {
                     End::Cancelled => tracing::debug!("disconnected by the node"),
                     End::PeerClosed => {
@@ -347,7 +443,7 @@ enum End {
 
 /// One connection's state.
 struct Session {
-    tx: mpsc::Sender<Packet>,
+    outbox: Arc<Outbox>,
     /// Objects AddObject was sent for, with the replica it was sent for.
     acquired: HashMap<String, Weak<ReplicaInner>>,
     /// The last object a PropertyChange or signal was routed to: its name as the wire spells it
@@ -360,11 +456,10 @@ const READ_BUFFER: usize = 64 * 1024;
 /// Frames handled per wake-up of the connection task before it looks at its other work.
 const FRAMES_PER_WAKE: usize = 256;
 
-async fn run_session(
-    shared: &Arc<Shared>,
-    stream: crate::transport::Stream,
-    cancel: &CancellationToken,
-) -> End {
+async fn run_session<S>(shared: &Arc<Shared>, stream: S, cancel: &CancellationToken) -> End
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
     let codec = FrameCodec::with_max_frame_length(shared.options.max_frame_length);
     let (rd, wr) = tokio::io::split(stream);
     let mut frames = FramedRead::with_capacity(rd, codec, READ_BUFFER);
@@ -386,16 +481,19 @@ async fn run_session(
     }
 
     let session_cancel = cancel.child_token();
-    let (tx, rx) = mpsc::channel(shared.options.queue_capacity);
-    let writer = tokio::spawn(
-        write_loop(FramedWrite::new(wr, codec), rx, session_cancel.clone()).in_current_span(),
+    let outbox = Outbox::new(
+        wr,
+        codec,
+        shared.options.queue_capacity,
+        session_cancel.clone(),
     );
-    *lock(&shared.link.tx) = Some(tx.clone());
+    let writer = tokio::spawn(outbox.clone().run().in_current_span());
+    *lock(&shared.link.outbox) = Some(outbox.clone());
     shared.connected.send_replace(true);
     tracing::debug!("connected");
 
     let mut session = Session {
-        tx,
+        outbox,
         acquired: HashMap::new(),
         last_target: None,
     };
@@ -406,10 +504,17 @@ async fn run_session(
     });
     let mut awaiting_pong = false;
     let mut traffic = false;
+    // Made once, not on every turn of the loop: each registers with a wait list.
+    let cancelled = session_cancel.cancelled();
+    tokio::pin!(cancelled);
+    let reconcile = shared.link.reconcile.notified();
+    tokio::pin!(reconcile);
     let end = loop {
         tokio::select! {
-            () = session_cancel.cancelled() => break End::Cancelled,
-            () = shared.link.reconcile.notified() => {
+            biased;
+            () = &mut cancelled => break End::Cancelled,
+            () = reconcile.as_mut() => {
+                reconcile.set(shared.link.reconcile.notified());
                 if !session.reconcile(shared).await {
                     break End::Cancelled;
                 }
@@ -454,7 +559,7 @@ async fn run_session(
             }
         }
     };
-    *lock(&shared.link.tx) = None;
+    *lock(&shared.link.outbox) = None;
     shared.connected.send_replace(false);
     // The next host announces its own list.
     shared.objects.send_replace(Vec::new());
@@ -487,6 +592,9 @@ impl Session {
         ) && let Some(alive) = self.handle_update(shared, frame).await
         {
             return alive;
+        }
+        if frame.packet_type == PacketType::InvokeReplyPacket && self.handle_reply(shared, frame) {
+            return true;
         }
         let packet = {
             let types = shared.types.read().unwrap_or_else(PoisonError::into_inner);
@@ -551,6 +659,32 @@ impl Session {
         Some(true)
     }
 
+    /// The fast path of an InvokeReply for an acquired object (no name decoding, no lookup by
+    /// name); `false` leaves the frame to the general path.
+    fn handle_reply(&mut self, shared: &Shared, frame: &Frame) -> bool {
+        let mut r = Reader::new(&frame.body, ByteOrder::Little);
+        let Ok(Some(wire_name)) = r.byte_array() else {
+            return false;
+        };
+        let Some(replica) = self.target(shared, wire_name) else {
+            return false;
+        };
+        let Ok(serial) = r.i32() else {
+            return false;
+        };
+        let value = {
+            let types = shared.types.read().unwrap_or_else(PoisonError::into_inner);
+            read_variant(&mut r, &*types)
+        };
+        match value.and_then(|v| r.finish(frame.packet_type.name()).map(|()| v)) {
+            Ok(value) => {
+                replica.complete(serial, value);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// The acquired replica named `wire_name` (a `QString`'s UTF-16LE bytes), remembered
     /// between packets.
     fn target(&mut self, shared: &Shared, wire_name: &[u8]) -> Option<Arc<ReplicaInner>> {
@@ -575,7 +709,14 @@ impl Session {
     }
 
     async fn send(&self, packet: Packet) -> bool {
-        self.tx.send(packet).await.is_ok()
+        match self.outbox.send(&packet, Urgency::Batched, None).await {
+            Ok(()) => true,
+            Err(Refused::Encode(e)) => {
+                tracing::warn!(error = %e, packet = packet.packet_type().name(), "packet not sent");
+                true
+            }
+            Err(Refused::Closed | Refused::Timeout) => false,
+        }
     }
 
     /// Sends RemoveObject for released replicas and AddObject for acquired ones the host

@@ -12,7 +12,7 @@
 //! The first name registered wins: a second registration of the same name is ignored.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::host::{Host, HostOptions};
 use crate::link::lock;
 use crate::node::{Node, NodeOptions};
-use crate::replica::{Replica, ReplicaEvent, ReplicaState};
+use crate::replica::{Replica, ReplicaEvent, ReplicaInner, ReplicaState};
 use crate::source::{BoxFuture, SourceHandler, SourceObject, wire_index};
 
 /// The registry's object name (and type name).
@@ -391,16 +391,77 @@ async fn register(registry: &Replica, method: usize, location: &SourceLocation) 
 
 /// A client of a registry: follows the source locations and acquires objects from whichever
 /// host remotes them (one [`Node`] per host URL).
+///
+/// A replica acquired here follows its source: when the source is registered at another host
+/// URL (its host went away and another one remotes it now), the replica moves to a node
+/// connected there and becomes ready again with that host's values, as a Qt node that acquired
+/// through a registry does.
 #[derive(Debug)]
 pub struct Registry {
     node: Node,
     _replica: Replica,
     locations: watch::Receiver<Vec<SourceLocation>>,
-    nodes: Mutex<HashMap<String, Arc<Node>>>,
-    options: NodeOptions,
+    hosts: Arc<Hosts>,
     cancel: CancellationToken,
     tracker: TaskTracker,
     _stop_on_drop: DropGuard,
+}
+
+/// The nodes a [`Registry`] client opened to hosts, and the replicas it acquired there.
+#[derive(Debug)]
+struct Hosts {
+    nodes: Mutex<HashMap<String, Arc<Node>>>,
+    options: NodeOptions,
+    acquired: Mutex<Vec<Weak<ReplicaInner>>>,
+}
+
+impl Hosts {
+    /// The node connected to `url`, connecting one if there is none yet.
+    async fn node(&self, url: &str) -> Result<Arc<Node>> {
+        if let Some(node) = lock(&self.nodes).get(url) {
+            return Ok(node.clone());
+        }
+        let node = Arc::new(Node::connect_with(url, self.options.clone()).await?);
+        Ok(lock(&self.nodes)
+            .entry(url.to_owned())
+            .or_insert(node)
+            .clone())
+    }
+
+    /// Moves every acquired replica whose source is registered at another host to a node there.
+    async fn follow(&self, locations: &[SourceLocation]) {
+        let replicas: Vec<Replica> = {
+            let mut acquired = lock(&self.acquired);
+            acquired.retain(|w| w.strong_count() > 0);
+            acquired
+                .iter()
+                .filter_map(Weak::upgrade)
+                .map(|inner| Replica { inner })
+                .collect()
+        };
+        for replica in replicas {
+            let Some(location) = locations.iter().find(|l| l.name == replica.name()) else {
+                continue;
+            };
+            let current = lock(&self.nodes)
+                .values()
+                .find(|n| n.serves(&replica))
+                .cloned();
+            let Some(current) = current else { continue };
+            if current.url().to_string() == location.host_url {
+                continue;
+            }
+            match self.node(&location.host_url).await {
+                Ok(node) => node.adopt(&replica, &current),
+                Err(e) => tracing::warn!(
+                    error = %e,
+                    name = location.name,
+                    url = location.host_url,
+                    "cannot follow a source to its new host"
+                ),
+            }
+        }
+    }
 }
 
 impl Registry {
@@ -416,6 +477,11 @@ impl Registry {
         let (tx, locations) = watch::channel(Vec::new());
         let cancel = CancellationToken::new();
         let tracker = TaskTracker::new();
+        let hosts = Arc::new(Hosts {
+            nodes: Mutex::new(HashMap::new()),
+            options,
+            acquired: Mutex::new(Vec::new()),
+        });
         let mut events = replica.subscribe();
         let mut states = replica.state_changes();
         let (r, token) = (replica.clone(), cancel.clone());
@@ -453,12 +519,22 @@ impl Registry {
                 }
             }
         });
+        let (mut changes, follower, token) = (locations.clone(), hosts.clone(), cancel.clone());
+        tracker.spawn(async move {
+            loop {
+                tokio::select! {
+                    () = token.cancelled() => break,
+                    changed = changes.changed() => if changed.is_err() { break },
+                }
+                let current = changes.borrow_and_update().clone();
+                follower.follow(&current).await;
+            }
+        });
         Ok(Self {
             node,
             _replica: replica,
             locations,
-            nodes: Mutex::new(HashMap::new()),
-            options,
+            hosts,
             _stop_on_drop: cancel.clone().drop_guard(),
             cancel,
             tracker,
@@ -503,7 +579,7 @@ impl Registry {
     /// its host.
     pub async fn acquire_dynamic(&self, name: &str, timeout: Duration) -> Result<Replica> {
         let node = self.node_for(name, timeout).await?;
-        Ok(node.acquire_dynamic(name))
+        Ok(self.followed(node.acquire_dynamic(name)))
     }
 
     /// Waits (at most `timeout`) for `name` to be registered and acquires it statically.
@@ -515,19 +591,24 @@ impl Registry {
         timeout: Duration,
     ) -> Result<Replica> {
         let node = self.node_for(name, timeout).await?;
-        Ok(node.acquire(name, definition, signature))
+        Ok(self.followed(node.acquire(name, definition, signature)))
     }
 
     async fn node_for(&self, name: &str, timeout: Duration) -> Result<Arc<Node>> {
         let location = self.wait_for(name, timeout).await?;
-        if let Some(node) = lock(&self.nodes).get(&location.host_url) {
-            return Ok(node.clone());
+        self.hosts.node(&location.host_url).await
+    }
+
+    /// Keeps `replica` with its source when the source moves to another host.
+    fn followed(&self, replica: Replica) -> Replica {
+        let mut acquired = lock(&self.hosts.acquired);
+        if !acquired
+            .iter()
+            .any(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&replica.inner)))
+        {
+            acquired.push(Arc::downgrade(&replica.inner));
         }
-        let node = Arc::new(Node::connect_with(&location.host_url, self.options.clone()).await?);
-        Ok(lock(&self.nodes)
-            .entry(location.host_url)
-            .or_insert(node)
-            .clone())
+        replica
     }
 
     /// Disconnects from the registry and every host, waiting for the tasks to end.
@@ -535,7 +616,7 @@ impl Registry {
         self.cancel.cancel();
         self.tracker.close();
         self.tracker.wait().await;
-        let nodes: Vec<_> = lock(&self.nodes).drain().map(|(_, n)| n).collect();
+        let nodes: Vec<_> = lock(&self.hosts.nodes).drain().map(|(_, n)| n).collect();
         for node in nodes {
             if let Ok(node) = Arc::try_unwrap(node) {
                 node.shutdown().await;

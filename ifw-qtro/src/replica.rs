@@ -16,7 +16,7 @@ use tokio::sync::{Notify, mpsc, oneshot, watch};
 
 use crate::codec::{ClassDefinition, Value};
 use crate::error::{Error, Result};
-use crate::link::lock;
+use crate::link::{Outbox, Refused, Urgency, lock};
 use crate::packet::{Call, Invoke, Packet};
 use crate::source::{find_member, parameter_count, wire_index};
 
@@ -75,7 +75,7 @@ pub(crate) struct Expected {
 #[derive(Debug, Default)]
 pub(crate) struct NodeLink {
     /// The outgoing queue of the current connection; `None` while disconnected.
-    pub(crate) tx: Mutex<Option<mpsc::Sender<Packet>>>,
+    pub(crate) outbox: Mutex<Option<Arc<Outbox>>>,
     /// Wakes the connection task to (re)acquire or release replicas.
     pub(crate) reconcile: Notify,
 }
@@ -100,7 +100,8 @@ pub struct Replica {
 pub(crate) struct ReplicaInner {
     pub(crate) name: String,
     pub(crate) expected: Option<Expected>,
-    link: Arc<NodeLink>,
+    /// The node serving the replica (a registry client moves it when its source moves).
+    link: Mutex<Arc<NodeLink>>,
     settings: ReplicaSettings,
     state: watch::Sender<ReplicaState>,
     data: Mutex<Data>,
@@ -131,7 +132,7 @@ impl ReplicaInner {
         Self {
             name: name.to_owned(),
             expected,
-            link,
+            link: Mutex::new(link),
             settings,
             state: watch::Sender::new(ReplicaState::Connecting),
             data: Mutex::new(Data {
@@ -143,6 +144,16 @@ impl ReplicaInner {
                 subscribers: Vec::new(),
             }),
         }
+    }
+
+    /// Serves the replica from `link` from now on; returns the previous link.
+    pub(crate) fn relink(&self, link: Arc<NodeLink>) -> Arc<NodeLink> {
+        std::mem::replace(&mut *lock(&self.link), link)
+    }
+
+    /// Whether `link` serves the replica.
+    pub(crate) fn is_served_by(&self, link: &Arc<NodeLink>) -> bool {
+        Arc::ptr_eq(&lock(&self.link), link)
     }
 
     pub(crate) fn set_state(&self, state: ReplicaState) {
@@ -292,7 +303,7 @@ impl ReplicaInner {
 impl Drop for ReplicaInner {
     fn drop(&mut self) {
         // The connection task releases the object on the host.
-        self.link.reconcile.notify_one();
+        lock(&self.link).reconcile.notify_one();
     }
 }
 
@@ -500,13 +511,22 @@ impl Replica {
     }
 
     async fn send(&self, packet: Packet) -> Result<()> {
-        let tx = lock(&self.inner.link.tx)
+        let outbox = lock(&lock(&self.inner.link).outbox)
             .clone()
             .ok_or(Error::Disconnected)?;
-        match tokio::time::timeout(self.inner.settings.call_timeout, tx.send(packet)).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(_)) => Err(Error::Disconnected),
-            Err(_) => Err(Error::Timeout("room in the outgoing queue")),
+        // Written by this task when the connection is idle: no hop through the flush task.
+        match outbox
+            .send(
+                &packet,
+                Urgency::Now,
+                Some(self.inner.settings.call_timeout),
+            )
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(Refused::Closed) => Err(Error::Disconnected),
+            Err(Refused::Timeout) => Err(Error::Timeout("room in the outgoing queue")),
+            Err(Refused::Encode(e)) => Err(e),
         }
     }
 

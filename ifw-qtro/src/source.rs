@@ -14,12 +14,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use tokio::sync::{Mutex, mpsc};
+use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
 use crate::codec::{ClassDefinition, Value};
 use crate::error::{Error, Result};
-use crate::link::Outgoing;
+use crate::link::{Outbox, Refused, Urgency};
 use crate::packet::{Packet, encode_property_change, encode_signal};
 
 /// Bytes reserved at a time for the frames sources encode (shared by the frames cut from them).
@@ -30,9 +30,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What a source does when a replica calls a method or writes a property.
 ///
-/// Calls on one connection are handled one after the other, in the order they arrived; Pings
-/// are answered meanwhile. Both methods have defaults: calls answer an invalid value, writes are
-/// accepted and broadcast ([`SourceObject::set_property`]).
+/// Calls on one connection are handled one after the other, in the order they arrived. A call
+/// that finishes without waiting runs in the connection's task and its reply is written at once;
+/// one that waits is finished by the connection's dispatcher task, so Pings are answered
+/// meanwhile (keep long synchronous work out of handlers). Both methods have defaults: calls
+/// answer an invalid value, writes are accepted and broadcast ([`SourceObject::set_property`]).
 pub trait SourceHandler: Send + Sync + 'static {
     /// Handles a call of method `method` (an index into the definition's methods) with `args`;
     /// returns the return value ([`Value::Invalid`] for `void`).
@@ -113,7 +115,7 @@ pub(crate) struct Listener {
     /// The name the source was acquired under.
     pub(crate) name: String,
     /// The connection's outgoing queue.
-    pub(crate) tx: mpsc::Sender<Outgoing>,
+    pub(crate) outbox: Arc<Outbox>,
     /// Closes the connection (a consumer too slow for `send_timeout`).
     pub(crate) close: CancellationToken,
     /// How long a full queue may block the source.
@@ -381,7 +383,7 @@ impl SourceObject {
         state
             .listeners
             .retain(|l| l.conn != listener.conn || l.name != listener.name);
-        if send(&listener, packet.into()).await {
+        if send_packet(&listener, &packet).await {
             state.listeners.push(listener);
         }
     }
@@ -438,7 +440,7 @@ impl SourceObject {
     }
 }
 
-/// Logs a frame a source could not encode (it is left out, as the writer does with packets).
+/// Logs a frame a source could not encode (it is left out, as the outbox does with packets).
 fn encode_logged(result: Result<()>, packet: &'static str) {
     if let Err(e) = result {
         tracing::warn!(error = %e, packet, "packet not sent: it cannot be encoded");
@@ -480,7 +482,7 @@ async fn deliver(
         if bytes.is_empty() {
             continue;
         }
-        if !send(&listeners[i], Outgoing::Frames(bytes)).await {
+        if !send_frames(&listeners[i], &bytes).await {
             gone.push(i);
         }
     }
@@ -489,19 +491,22 @@ async fn deliver(
     }
 }
 
-/// Queues `item` on `listener`; `false` when its connection is gone, or closed because its
+/// Queues `frames` on `listener`; `false` when its connection is gone, or closed because its
 /// queue stayed full longer than its send timeout.
-async fn send(listener: &Listener, item: Outgoing) -> bool {
+async fn send_frames(listener: &Listener, frames: &Bytes) -> bool {
     // Room in the queue is the common case: no timer, no waiting.
-    let item = match listener.tx.try_send(item) {
-        Ok(()) => return true,
-        Err(mpsc::error::TrySendError::Closed(_)) => return false,
-        Err(mpsc::error::TrySendError::Full(item)) => item,
-    };
-    match tokio::time::timeout(listener.send_timeout, listener.tx.send(item)).await {
-        Ok(Ok(())) => true,
-        Ok(Err(_)) => false,
-        Err(_) => {
+    match listener.outbox.try_send_frames(frames) {
+        Ok(true) => return true,
+        Ok(false) => {}
+        Err(refused) => return refused_logged(refused),
+    }
+    match listener
+        .outbox
+        .send_frames(frames, listener.send_timeout)
+        .await
+    {
+        Ok(()) => true,
+        Err(Refused::Timeout) => {
             tracing::warn!(
                 conn = listener.conn,
                 timeout = ?listener.send_timeout,
@@ -510,6 +515,34 @@ async fn send(listener: &Listener, item: Outgoing) -> bool {
             listener.close.cancel();
             false
         }
+        Err(refused) => refused_logged(refused),
+    }
+}
+
+/// Queues a packet for one listener (its Init), as [`send_frames`] does.
+async fn send_packet(listener: &Listener, packet: &Packet) -> bool {
+    match listener
+        .outbox
+        .send(packet, Urgency::Batched, Some(listener.send_timeout))
+        .await
+    {
+        Ok(()) => true,
+        Err(Refused::Timeout) => {
+            listener.close.cancel();
+            false
+        }
+        Err(refused) => refused_logged(refused),
+    }
+}
+
+/// `false` for a closed connection; an item that cannot be encoded is logged and skipped.
+fn refused_logged(refused: Refused) -> bool {
+    match refused {
+        Refused::Encode(e) => {
+            tracing::warn!(error = %e, "packet not sent: it cannot be encoded");
+            true
+        }
+        Refused::Closed | Refused::Timeout => false,
     }
 }
 

@@ -428,6 +428,63 @@ async fn fifty_thousand_changes_arrive_in_order() {
     host.shutdown().await;
 }
 
+/// Calls from several tasks at once, while the source pushes a stream of changes on the same
+/// connection, on a multi-thread runtime: callers writing their Invokes themselves and the flush
+/// task writing the changes never interleave within a frame, lose a wake-up or mix up replies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_while_changes_stream() {
+    const CALLERS: i32 = 8;
+    const CALLS: i32 = 300;
+    const CHANGES: i32 = 20_000;
+    let host = Host::listen("tcp://127.0.0.1:0").await.unwrap();
+    let source = car_source(0);
+    host.enable_remoting("Car", source.clone()).await.unwrap();
+    let node = Node::connect(&host.url().to_string()).await.unwrap();
+    let car = static_car(&node).await;
+    let mut events = car.subscribe();
+    let producer = tokio::spawn(async move {
+        for i in 1..=CHANGES {
+            source.set_property(0, Value::Int(i)).await.unwrap();
+        }
+    });
+    let callers: Vec<_> = (0..CALLERS)
+        .map(|c| {
+            let car = car.clone();
+            tokio::spawn(async move {
+                for i in 0..CALLS {
+                    let sum = car
+                        .call("add", vec![Value::Int(c * 1000), Value::Int(i)])
+                        .await
+                        .unwrap();
+                    assert_eq!(sum, Value::Int(c * 1000 + i));
+                }
+            })
+        })
+        .collect();
+    within("every change, in order", async {
+        let mut last = 0;
+        while last < CHANGES {
+            match events.recv().await {
+                Some(ReplicaEvent::PropertyChanged { value, .. }) => {
+                    assert_eq!(value, Value::Int(last + 1));
+                    last += 1;
+                }
+                other => panic!("a change expected, got {other:?}"),
+            }
+        }
+    })
+    .await;
+    within("every call", async {
+        for caller in callers {
+            caller.await.unwrap();
+        }
+    })
+    .await;
+    producer.await.unwrap();
+    node.shutdown().await;
+    host.shutdown().await;
+}
+
 /// A class of its own: `echo(QByteArray)` returns its argument and emits `data(QByteArray)`.
 struct Blob;
 

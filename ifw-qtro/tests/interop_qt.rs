@@ -7,7 +7,8 @@
 //! - a Qt source with an `enum class : qint16`, `QList<POD>`, `QList<int>`, `QMap`, lists and
 //!   byte arrays, read, called and written by a Rust dynamic replica;
 //! - the registry both ways: a Qt node finding a Rust-hosted source through a Rust registry, and
-//!   a Qt host registering with a Rust registry that Rust clients use.
+//!   a Qt host registering with a Rust registry that Rust clients use; in both directions a
+//!   replica following its source to a new host URL (checklist item 15).
 //!
 //! Needs `qt6-remoteobjects-dev`, `libqt6remoteobjects6-bin`, `g++` and `pkg-config`; the Qt tool
 //! directory can be overridden with `QT_LIBEXEC` (default `/usr/lib/qt6/libexec`).
@@ -268,6 +269,35 @@ async fn rust_host_serves_a_qt_static_replica() {
     host.shutdown().await;
 }
 
+/// Checklist item 16 with Qt: a Qt replica (remote) and a Rust in-process replica (no socket)
+/// of one Rust source see each other's pushes.
+#[tokio::test]
+async fn a_qt_replica_and_an_in_process_replica_see_each_others_pushes() {
+    let host = Host::listen("tcp://127.0.0.1:0").await.unwrap();
+    host.enable_remoting("Car", car_source(9)).await.unwrap();
+    let local = host.in_process_node(NodeOptions::default());
+    let mine = local.acquire("Car", car_definition(), Some(CAR_SIGNATURE));
+    mine.wait_ready(DEADLINE).await.unwrap();
+    let mut peer = Peer::start(&["replica", &host.url().to_string(), "0"]).await;
+    peer.expect("initialized speed=9").await;
+
+    peer.send("pushGearNo 4").await;
+    peer.expect("gearNoChanged 4").await;
+    within("Qt's push to reach the in-process replica", async {
+        while mine.property("gearNo").unwrap() != Value::Int(4) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    mine.call("pushGearNo", vec![Value::Int(6)]).await.unwrap();
+    peer.expect("gearNoChanged 6").await;
+    mine.set_property("label", "from-rust").await.unwrap();
+    peer.expect("labelChanged from-rust").await;
+    peer.send("quit").await;
+    local.shutdown().await;
+    host.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_qt_static_replica_checks_the_signature() {
     let host = Host::listen("tcp://127.0.0.1:0").await.unwrap();
@@ -434,6 +464,91 @@ async fn a_qt_node_finds_a_rust_source_through_a_rust_registry() {
     );
     host.shutdown().await;
     registry.shutdown().await;
+}
+
+/// Checklist item 15 with a Qt replica: its Rust host goes away (Suspect), another Rust host at
+/// another URL registers the source with a changed value; Qt's registry node follows it to the
+/// new URL and the replica is Valid again with the new value.
+#[tokio::test]
+async fn a_qt_replica_follows_its_source_to_a_new_rust_host() {
+    let registry = RegistryHost::listen("tcp://127.0.0.1:0").await.unwrap();
+    let registry_url = registry.host().url().to_string();
+    let registered = |speed: i32| {
+        let registry_url = registry_url.clone();
+        async move {
+            let host = Host::listen_with(
+                "tcp://127.0.0.1:0",
+                HostOptions::default().registry(&registry_url),
+            )
+            .await
+            .unwrap();
+            host.enable_remoting("Car", car_source(speed))
+                .await
+                .unwrap();
+            host
+        }
+    };
+    let first = registered(41).await;
+    let mut peer = Peer::start(&["registry-client", &registry_url]).await;
+    peer.expect("registry dynamic speed=41").await;
+    first.shutdown().await;
+    // QRemoteObjectReplica::Suspect
+    peer.expect("registry state 3").await;
+    let second = registered(42).await;
+    // QRemoteObjectReplica::Valid, with the new host's value.
+    assert_eq!(
+        peer.expect("registry state 2").await,
+        "registry state 2 speed=42"
+    );
+    second.shutdown().await;
+    registry.shutdown().await;
+}
+
+/// Checklist item 15 with Qt hosts: a Rust registry client's replica follows `Car` from a Qt host
+/// that dies to another Qt host at another URL, where the value changed meanwhile.
+#[tokio::test]
+async fn a_rust_replica_follows_its_source_to_a_new_qt_host() {
+    let registry_host = RegistryHost::listen("tcp://127.0.0.1:0").await.unwrap();
+    let registry_url = registry_host.host().url().to_string();
+    let registry = Registry::connect_with(
+        &registry_url,
+        NodeOptions::default().retry_interval(Duration::from_millis(20)),
+    )
+    .await
+    .unwrap();
+    let first_url = free_tcp_url();
+    let mut first = Peer::start(&["registry-source", &first_url, &registry_url, "51"]).await;
+    first.expect("enableRemoting 1").await;
+    let car = registry
+        .acquire("Car", car_definition(), Some(CAR_SIGNATURE), DEADLINE)
+        .await
+        .unwrap();
+    car.wait_ready(DEADLINE).await.unwrap();
+    assert_eq!(car.property("speed").unwrap(), Value::Int(51));
+    drop(first);
+    car.wait_for_state(DEADLINE, |s| *s == ReplicaState::Disconnected)
+        .await
+        .unwrap();
+    let mut locations = registry.location_changes();
+    within(
+        "the registry to forget the dead host",
+        locations.wait_for(Vec::is_empty),
+    )
+    .await
+    .unwrap();
+
+    let second_url = free_tcp_url();
+    let mut second = Peer::start(&["registry-source", &second_url, &registry_url, "52"]).await;
+    second.expect("enableRemoting 1").await;
+    car.wait_ready(DEADLINE).await.unwrap();
+    assert_eq!(car.property("speed").unwrap(), Value::Int(52));
+    assert_eq!(
+        car.call("add", vec![5.into(), 6.into()]).await.unwrap(),
+        Value::Int(11)
+    );
+    drop(second);
+    registry.shutdown().await;
+    registry_host.shutdown().await;
 }
 
 #[tokio::test]

@@ -15,7 +15,8 @@ use std::time::Duration;
 use car::{CAR_SIGNATURE, DEADLINE, car_definition, car_source, free_tcp_url, within};
 use ifw_qtro::registry::registry_definition;
 use ifw_qtro::{
-    Host, HostOptions, Node, NodeOptions, Registry, RegistryHost, SourceLocation, Value,
+    Host, HostOptions, Node, NodeOptions, Registry, RegistryHost, ReplicaEvent, ReplicaState,
+    SourceLocation, Value,
 };
 
 fn fast() -> NodeOptions {
@@ -161,5 +162,61 @@ async fn sources_on_the_registry_node_itself() {
     assert!(!registry_host.disable_remoting("Registry").await);
     registry_lists(&registry, &[]).await;
     registry.shutdown().await;
+    registry_host.shutdown().await;
+}
+
+/// Checklist item 15: the host of a source goes away (the replica is Suspect), the source is
+/// remoted again by another host at another URL, with a value changed meanwhile; the registry
+/// client's replicas (dynamic and static) follow it and become ready with the new value.
+#[tokio::test]
+async fn a_source_that_moves_to_another_host_is_followed() {
+    let registry_host = RegistryHost::listen("tcp://127.0.0.1:0").await.unwrap();
+    let registry_url = registry_host.host().url().to_string();
+    let first = registered_host(&registry_url, 1).await;
+    let first_url = first.url().to_string();
+    let registry = Registry::connect_with(&registry_url, fast()).await.unwrap();
+    let car = registry.acquire_dynamic("Car", DEADLINE).await.unwrap();
+    let typed = registry
+        .acquire("Car", car_definition(), Some(CAR_SIGNATURE), DEADLINE)
+        .await
+        .unwrap();
+    car.wait_ready(DEADLINE).await.unwrap();
+    typed.wait_ready(DEADLINE).await.unwrap();
+    assert_eq!(car.property("speed").unwrap(), Value::Int(1));
+    let mut events = car.subscribe();
+
+    first.shutdown().await;
+    car.wait_for_state(DEADLINE, |s| *s == ReplicaState::Disconnected)
+        .await
+        .unwrap();
+    registry_lists(&registry, &[]).await;
+
+    // Another host, another URL, and the value moved on meanwhile.
+    let second = registered_host(&registry_url, 2).await;
+    assert_ne!(second.url().to_string(), first_url);
+    car.wait_ready(DEADLINE).await.unwrap();
+    typed.wait_ready(DEADLINE).await.unwrap();
+    assert_eq!(car.property("speed").unwrap(), Value::Int(2));
+    assert_eq!(typed.property("speed").unwrap(), Value::Int(2));
+    // The re-initialization reports what changed.
+    let event = within("the change to be reported", events.recv()).await;
+    assert!(matches!(
+        event,
+        Some(ReplicaEvent::PropertyChanged { ref name, value: Value::Int(2), .. }) if name == "speed"
+    ));
+    // Calls and pushes go to the new host.
+    assert_eq!(
+        typed.call("add", vec![2.into(), 3.into()]).await.unwrap(),
+        Value::Int(5)
+    );
+    typed.set_property("speed", 7).await.unwrap();
+    within("the write to come back", async {
+        while car.property("speed").unwrap() != Value::Int(7) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    registry.shutdown().await;
+    second.shutdown().await;
     registry_host.shutdown().await;
 }

@@ -6,8 +6,9 @@
 //   peer source  <url>            remotes Car; stdin: "speed N", "pos X Y", "honk", "quit"
 //   peer replica <url> <heartbeat-ms>   acquires Car statically and exercises it once initialized
 //   peer dynamic <url>            acquires Car dynamically and prints its class
-//   peer registry-source <url> <registry-url>   remotes Car on a host that uses a registry
-//   peer registry-client <registry-url>         finds Car through a registry, acquires it dynamically
+//   peer registry-source <url> <registry-url> [speed]   remotes Car on a host that uses a registry
+//   peer registry-client <registry-url>         finds Car through a registry, acquires it dynamically,
+//                                               prints its state changes (it follows Car's moves)
 //   peer rich-source <url>        remotes Rich (rich.rep: enum class, containers, PODs in lists)
 //   peer rich-replica <url>       acquires Rich statically, prints it, calls and writes it
 #include <QtCore>
@@ -132,6 +133,7 @@ int main(int argc, char **argv) {
         auto *host = new QRemoteObjectHost(url, QUrl(QString::fromUtf8(argv[3])));
         auto *car = new Car;
         car->setPos(Pos(3, 4));
+        if (argc > 4) car->drive(QString::fromUtf8(argv[4]).toInt());
         say(QStringLiteral("enableRemoting %1").arg(host->enableRemoting(car, QStringLiteral("Car"))));
         return app.exec();
     }
@@ -143,6 +145,8 @@ int main(int argc, char **argv) {
         auto *r = node->acquireDynamic(QStringLiteral("Car"));
         QObject::connect(r, &QRemoteObjectReplica::initialized, [r] {
             say(QStringLiteral("registry dynamic speed=%1").arg(r->property("speed").toInt())); });
+        QObject::connect(r, &QRemoteObjectReplica::stateChanged, [r](auto s, auto) {
+            say(QStringLiteral("registry state %1 speed=%2").arg(int(s)).arg(r->property("speed").toInt())); });
         return app.exec();
     }
 
