@@ -31,9 +31,9 @@ impl PendingIds {
 ///   signal `signal` (`pendingResultAvailable(quint64 id, bool isSuccess, QVariant value)`) to
 ///   every replica, with an invalid value on failure.
 ///
-/// Deferred results run on a spawned Tokio task. They are emitted after the task has yielded
-/// once, so that the host has queued the reply carrying the id first (replicas ignore results for
-/// ids they do not know yet).
+/// Deferred results run on a spawned Tokio task. They are emitted once the host has queued the
+/// reply carrying the id ([`ifw_qtro::source::reply_queued`]): Qt IF's replicas drop results for
+/// ids they have not been answered yet, so the reply must come first.
 pub async fn answer<F>(
     source: &SourceObject,
     ids: &PendingIds,
@@ -56,9 +56,10 @@ where
         Poll::Pending => {
             let id = ids.next();
             let source = source.clone();
+            let reply_queued = ifw_qtro::source::reply_queued();
             tokio::spawn(async move {
                 let outcome = result.await;
-                tokio::task::yield_now().await;
+                reply_queued.await;
                 let (ok, value) = match outcome {
                     Ok(value) => (true, value),
                     Err(error) => {

@@ -68,7 +68,7 @@ use crate::link::{Outbox, Urgency, lock};
 use crate::node::{Node, NodeOptions};
 use crate::packet::{Call, Invoke, ObjectInfo, Packet};
 use crate::registry::{REGISTRY_NAME, Registration, SourceLocation};
-use crate::source::{BoxFuture, Listener, SourceObject};
+use crate::source::{BoxFuture, Listener, ReplyHook, SourceObject, with_reply_hook};
 use crate::transport::Listener as SocketListener;
 use crate::url::Url;
 
@@ -536,13 +536,14 @@ where
                     let polled =
                         std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await;
                     if let Poll::Ready(reply) = polled {
-                        if let Some(reply) = reply
-                            && outbox
-                                .send(&reply, Urgency::Now, Some(shared.options.send_timeout))
-                                .await
-                                .is_err()
-                        {
-                            break End::Cancelled;
+                        if let Some((packet, sent)) = reply {
+                            let result = outbox
+                                .send(&packet, Urgency::Now, Some(shared.options.send_timeout))
+                                .await;
+                            notify_sent(sent);
+                            if result.is_err() {
+                                break End::Cancelled;
+                            }
                         }
                         continue;
                     }
@@ -586,8 +587,17 @@ where
     }
 }
 
-/// A call being handled: it resolves to the InvokeReply to send, if one is wanted.
-type PendingCall = BoxFuture<'static, Option<Packet>>;
+/// A call being handled: it resolves to the InvokeReply to send, if one is wanted, and to the
+/// handler's wish to hear when it was queued ([`reply_queued`](crate::source::reply_queued)).
+type PendingCall = BoxFuture<'static, Option<(Packet, ReplyHook)>>;
+
+/// Tells a handler that asked for it that the reply of its call is queued on the connection.
+fn notify_sent(hook: ReplyHook) {
+    if let Some(tx) = hook {
+        // The handler's waiter may be gone; then nobody needs to know.
+        let _ = tx.send(());
+    }
+}
 
 /// Finishes the calls and property writes that could not finish in the connection task, one
 /// after the other.
@@ -613,10 +623,11 @@ async fn dispatch_loop(
             reply = call => reply,
         };
         let sent = match done {
-            Some(reply) => outbox
-                .send(&reply, Urgency::Now, Some(send_timeout))
-                .await
-                .is_ok(),
+            Some((packet, sent)) => {
+                let result = outbox.send(&packet, Urgency::Now, Some(send_timeout)).await;
+                notify_sent(sent);
+                result.is_ok()
+            }
             None => true,
         };
         in_flight.fetch_sub(1, Ordering::AcqRel);
@@ -646,16 +657,19 @@ fn dispatch(shared: Arc<Shared>, conn: u64, invoke: Invoke) -> PendingCall {
         }
         let Some(source) = shared.source(&name) else {
             tracing::warn!(name, "Invoke for an object this host does not remote");
-            return reply(name, serial_id, Value::Invalid);
+            return reply(name, serial_id, Value::Invalid).map(|p| (p, None));
         };
         match call {
-            Call::InvokeMetaMethod => match source.handle_call(index, args).await {
-                Some(value) => reply(name, serial_id, value),
-                None => {
-                    tracing::warn!(name, index, "Invoke of an unknown method index");
-                    reply(name, serial_id, Value::Invalid)
+            Call::InvokeMetaMethod => {
+                let (value, hook) = with_reply_hook(source.handle_call(index, args)).await;
+                match value {
+                    Some(value) => reply(name, serial_id, value).map(|p| (p, hook)),
+                    None => {
+                        tracing::warn!(name, index, "Invoke of an unknown method index");
+                        reply(name, serial_id, Value::Invalid).map(|p| (p, hook))
+                    }
                 }
-            },
+            }
             Call::WriteProperty => {
                 if !source.handle_write(index, args).await {
                     tracing::warn!(name, index, "WriteProperty of an unknown property index");

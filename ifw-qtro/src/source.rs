@@ -8,13 +8,14 @@
 //! is `signals[i]`, method `i` is `methods[i]`. For a repc static replica the definition must use
 //! repc's layout (notify signals of non-CONSTANT properties first, push methods before slots).
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use crate::codec::{ClassDefinition, Value};
@@ -27,6 +28,53 @@ const ENCODE_CHUNK: usize = 64 * 1024;
 
 /// A boxed, sendable future, as [`SourceHandler`] methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where a handler's wish to hear about its reply ([`reply_queued`]) waits for the host.
+pub(crate) type ReplyHook = Option<oneshot::Sender<()>>;
+
+tokio::task_local! {
+    /// Set by the host while a [`SourceHandler::call`] runs.
+    static REPLY_HOOK: RefCell<ReplyHook>;
+}
+
+/// Runs a handler's call with a place for [`reply_queued`]; gives its result and what was asked.
+pub(crate) async fn with_reply_hook<T>(call: impl Future<Output = T>) -> (T, ReplyHook) {
+    let mut scoped = std::pin::pin!(REPLY_HOOK.scope(RefCell::new(None), call));
+    let value = (&mut scoped).await;
+    let hook = scoped.as_mut().take_value().and_then(RefCell::into_inner);
+    (value, hook)
+}
+
+/// Called inside [`SourceHandler::call`]: a future that completes once the host has queued the
+/// reply of the call being handled on its connection (or could not, because the connection
+/// closed). Work the handler leaves behind, such as a later signal about the call's outcome, can
+/// wait for it, so that the caller always sees the reply first — Qt Interface Framework's
+/// replicas drop a `pendingResultAvailable` for an id they have not been answered yet.
+///
+/// Outside a call made by a host (and for a call without a reply) it completes at once. Only the
+/// last request of a call is kept.
+///
+/// ```
+/// # async fn f() {
+/// // Outside a host's call there is nothing to wait for.
+/// ifw_qtro::source::reply_queued().await;
+/// # }
+/// ```
+pub fn reply_queued() -> impl Future<Output = ()> + Send + 'static {
+    let rx = REPLY_HOOK
+        .try_with(|slot| {
+            let (tx, rx) = oneshot::channel();
+            *slot.borrow_mut() = Some(tx);
+            rx
+        })
+        .ok();
+    async move {
+        if let Some(rx) = rx {
+            // An error means the host dropped the hook: the reply will not come; go on.
+            let _ = rx.await;
+        }
+    }
+}
 
 /// What a source does when a replica calls a method or writes a property.
 ///

@@ -1,6 +1,7 @@
 //! The host at the wire level, with a hand-driven client: the session a Qt replica runs, and bad
 //! clients (garbage, an oversize length, a Handshake from the node side, an unknown packet type,
-//! an undecodable variant) that are dropped while a good client on the same host keeps working.
+//! an undecodable variant) that are dropped while a good client on the same host keeps working;
+//! and the order of a reply and the work its handler left behind.
 
 #![allow(
     clippy::unwrap_used,
@@ -466,4 +467,75 @@ proptest::proptest! {
             assert_eq!(good.add(1, 40, 2).await, Value::Int(42));
         });
     }
+}
+
+/// A handler that leaves work behind: it starts a task that announces the call's outcome with the
+/// `crashed` signal once the reply is queued, then dawdles before returning, which gives that task
+/// every chance to overtake the reply if it did not wait.
+struct Announcer;
+
+impl ifw_qtro::SourceHandler for Announcer {
+    fn call<'a>(
+        &'a self,
+        source: &'a ifw_qtro::SourceObject,
+        _method: usize,
+        args: Vec<Value>,
+    ) -> ifw_qtro::BoxFuture<'a, Value> {
+        Box::pin(async move {
+            let queued = ifw_qtro::source::reply_queued();
+            let announcer = source.clone();
+            tokio::spawn(async move {
+                queued.await;
+                announcer
+                    .emit(4, vec![Value::Int(1), Value::from("after the reply")])
+                    .await
+                    .unwrap();
+            });
+            for _ in 0..20 {
+                tokio::task::yield_now().await;
+            }
+            args.into_iter().next().unwrap_or(Value::Invalid)
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_a_handler_leaves_behind_can_wait_for_its_reply() {
+    let host = Host::listen("tcp://127.0.0.1:0").await.unwrap();
+    let source = ifw_qtro::SourceObject::builder(car::car_definition())
+        .values(vec![
+            Value::Int(0),
+            Value::from("car"),
+            Value::Int(0),
+            pos(3, 4),
+        ])
+        .signature(CAR_SIGNATURE)
+        .handler(Announcer)
+        .build()
+        .unwrap();
+    host.enable_remoting("Car", source).await.unwrap();
+    let mut c = Raw::connect(host.url()).await;
+    c.open_car().await;
+    for serial in 1..=20 {
+        c.send(invoke(
+            Call::InvokeMetaMethod,
+            2,
+            vec![serial.into(), 0.into()],
+            serial,
+        ))
+        .await;
+        match c.recv().await {
+            Packet::InvokeReply {
+                acked_serial_id, ..
+            } => assert_eq!(acked_serial_id, serial),
+            other => panic!("call {serial}: the reply must come first, got {other:?}"),
+        }
+        match c.recv().await {
+            Packet::Invoke(Invoke { index: 4, args, .. }) => {
+                assert_eq!(args[1], Value::from("after the reply"));
+            }
+            other => panic!("call {serial}: the signal must follow, got {other:?}"),
+        }
+    }
+    host.shutdown().await;
 }
