@@ -23,8 +23,81 @@ pub use crate::rep::{
 pub use crate::replica::{
     DEFAULT_RESULT_TIMEOUT, Operations, TypedEvents, cached, signal_argument,
 };
-pub use crate::source::{PendingIds, answer, argument, log_refused, property, set_property};
+pub use crate::replica::{changed, push_value};
+pub use crate::source::{PendingIds, answer, argument, log_refused, property, push, set_property};
 pub use crate::{Error, FromQtro, PendingResult, ToQtro, Variant};
+pub use std::future::Future;
+pub use std::marker::{Send, Sync};
+pub use std::option::Option::{self, None, Some};
+pub use std::result::Result::{Err, Ok};
+pub use std::sync::Arc;
+
+/// The result of everything generated code does: `Result<T, ifw_core::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A signal of a class table: signature and parameter names.
+pub type SignalRow<'a> = (&'a str, &'a [&'a str]);
+/// A method of a class table: signature, return type and parameter names.
+pub type MethodRow<'a> = (&'a str, &'a str, &'a [&'a str]);
+/// A property of a class table: name, type name and notify signature.
+pub type PropertyRow<'a> = (&'a str, &'a str, Option<&'a str>);
+
+/// The [`ClassDefinition`] of class `type_name` from compact tables, in repc's index order (the
+/// generated `<iface>_class_definition()` functions are one call of this).
+///
+/// ```
+/// use ifw_core::codegen::class_definition;
+///
+/// let d = class_definition(
+///     "Echo",
+///     Vec::new(),
+///     &[("textChanged(QString)", &["text"])],
+///     &[("pushText(QString)", "void", &["text"])],
+///     &[("text", "QString", Some("textChanged(QString)"))],
+/// );
+/// assert_eq!(d.type_name.as_deref(), Some("Echo"));
+/// assert_eq!(d.signals[0].parameter_names, ["text"]);
+/// assert_eq!(d.methods[0].return_type, "void");
+/// assert_eq!(d.properties[0].notify_signature.as_deref(), Some("textChanged(QString)"));
+/// ```
+pub fn class_definition(
+    type_name: &str,
+    gadgets: Vec<GadgetDef>,
+    signals: &[SignalRow<'_>],
+    methods: &[MethodRow<'_>],
+    properties: &[PropertyRow<'_>],
+) -> ClassDefinition {
+    let names = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect();
+    ClassDefinition {
+        type_name: Some(type_name.to_owned()),
+        enums: Vec::new(),
+        qt_enums: Vec::new(),
+        gadgets,
+        signals: signals
+            .iter()
+            .map(|(signature, params)| SignalDef {
+                signature: (*signature).to_owned(),
+                parameter_names: names(params),
+            })
+            .collect(),
+        methods: methods
+            .iter()
+            .map(|(signature, return_type, params)| MethodDef {
+                signature: (*signature).to_owned(),
+                return_type: (*return_type).to_owned(),
+                parameter_names: names(params),
+            })
+            .collect(),
+        properties: properties
+            .iter()
+            .map(|(name, type_name, notify)| PropertyDef {
+                name: (*name).to_owned(),
+                type_name: (*type_name).to_owned(),
+                notify_signature: notify.map(str::to_owned),
+            })
+            .collect(),
+    }
+}
 
 /// `std::collections::BTreeMap`, the Rust type of QFace `map<T>` (string keys, sorted, so output
 /// is deterministic).

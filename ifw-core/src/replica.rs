@@ -31,6 +31,26 @@ pub fn cached<T: FromQtro>(replica: &Replica, index: usize) -> Result<T, Error> 
     })
 }
 
+/// Asks the source to set a property through its `push<Prop>` method `method`; the cached value
+/// changes when the source reports the change.
+pub async fn push_value<T: crate::ToQtro>(
+    replica: &Replica,
+    method: usize,
+    value: &T,
+) -> Result<(), Error> {
+    replica
+        .call_at(method, vec![crate::codegen::to_wire(value)])
+        .await?;
+    Ok(())
+}
+
+/// A property change as the event `variant` makes of the typed value.
+// The generated event conversions return `Option<Result<…>>` (`None`: not an event of theirs).
+#[allow(clippy::unnecessary_wraps)]
+pub fn changed<T: FromQtro, E>(value: &Value, variant: fn(T) -> E) -> Option<Result<E, Error>> {
+    Some(T::from_qtro(value).map(variant))
+}
+
 /// Argument `index` of a signal as `T`.
 pub fn signal_argument<T: FromQtro>(args: &[Value], index: usize) -> Result<T, Error> {
     crate::source::argument(args, index)

@@ -108,6 +108,23 @@ pub fn log_refused(property: &'static str, result: Result<(), Error>) {
     }
 }
 
+/// Answers a replica's `push<Prop>(value)` call: reads the value from `args`, gives it to the
+/// service's setter policy `set` and logs a refusal (a push has no answer to carry it, in Qt
+/// neither). The slot's answer is always [`Value::Invalid`].
+pub async fn push<T, F, Fut>(property: &'static str, args: &[Value], set: F) -> Value
+where
+    T: FromQtro,
+    F: FnOnce(T) -> Fut,
+    Fut: Future<Output = Result<(), Error>>,
+{
+    let result = match argument(args, 0) {
+        Ok(value) => set(value).await,
+        Err(e) => Err(e),
+    };
+    log_refused(property, result);
+    Value::Invalid
+}
+
 /// Reads argument `index` of a call as `T`.
 pub fn argument<T: FromQtro>(args: &[Value], index: usize) -> Result<T, Error> {
     match args.get(index) {

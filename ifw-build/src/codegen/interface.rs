@@ -250,7 +250,7 @@ impl<'a> Bound<'a> {
         );
         quote! {
             #[doc = #doc]
-            fn #name() -> ::ifw_core::codegen::ClassDefinition {
+            fn #name() -> ifw::ClassDefinition {
                 #definition
             }
         }
@@ -343,6 +343,12 @@ fn definition(
     layout: &rep::Layout,
 ) -> Result<TokenStream, Diagnostic> {
     let scope = &class.name;
+    let param_names = |f: &rep::Function| -> Vec<String> {
+        f.params
+            .iter()
+            .map(|p| p.plain_name().to_string())
+            .collect()
+    };
     let signals = layout.signals.iter().map(|s| {
         let signature = s.signature.resolve(scope);
         let names: Vec<String> = match s.notifies {
@@ -355,20 +361,10 @@ fn definition(
                 .signals
                 .iter()
                 .find(|f| signature.split('(').next() == Some(&f.name))
-                .map(|f| {
-                    f.params
-                        .iter()
-                        .map(|p| p.plain_name().to_string())
-                        .collect()
-                })
+                .map(param_names)
                 .unwrap_or_default(),
         };
-        quote! {
-            ::ifw_core::codegen::SignalDef {
-                signature: #signature.into(),
-                parameter_names: ::std::vec![#(#names.into()),*],
-            }
-        }
+        quote!((#signature, &[#(#names),*]))
     });
     let methods = layout.methods.iter().map(|m| {
         let signature = m.signature.resolve(scope);
@@ -383,21 +379,10 @@ fn definition(
                 .slots
                 .iter()
                 .find(|f| signature.split('(').next() == Some(&f.name))
-                .map(|f| {
-                    f.params
-                        .iter()
-                        .map(|p| p.plain_name().to_string())
-                        .collect()
-                })
+                .map(param_names)
                 .unwrap_or_default(),
         };
-        quote! {
-            ::ifw_core::codegen::MethodDef {
-                signature: #signature.into(),
-                return_type: #return_type.into(),
-                parameter_names: ::std::vec![#(#names.into()),*],
-            }
-        }
+        quote!((#signature, #return_type, &[#(#names),*]))
     });
     let properties = layout.properties.iter().enumerate().map(|(i, p)| {
         let name = &p.name;
@@ -408,28 +393,20 @@ fn definition(
             .find(|s| s.notifies == Some(i))
             .map(|s| s.signature.resolve(scope));
         let notify = match notify {
-            Some(n) => quote!(::std::option::Option::Some(#n.into())),
-            None => quote!(::std::option::Option::None),
+            Some(n) => quote!(ifw::Some(#n)),
+            None => quote!(ifw::None),
         };
-        quote! {
-            ::ifw_core::codegen::PropertyDef {
-                name: #name.into(),
-                type_name: #type_name.into(),
-                notify_signature: #notify,
-            }
-        }
+        quote!((#name, #type_name, #notify))
     });
     let gadgets = used_gadgets(cx, interface)?;
     Ok(quote! {
-        ::ifw_core::codegen::ClassDefinition {
-            type_name: ::std::option::Option::Some(#scope.into()),
-            enums: ::std::vec::Vec::new(),
-            qt_enums: ::std::vec::Vec::new(),
-            gadgets: ::std::vec![#(#gadgets),*],
-            signals: ::std::vec![#(#signals),*],
-            methods: ::std::vec![#(#methods),*],
-            properties: ::std::vec![#(#properties),*],
-        }
+        ifw::class_definition(
+            #scope,
+            ::std::vec![#(#gadgets),*],
+            &[#(#signals),*],
+            &[#(#methods),*],
+            &[#(#properties),*],
+        )
     })
 }
 
@@ -484,7 +461,7 @@ fn used_gadgets(cx: &Context<'_>, interface: &Interface) -> Result<Vec<TokenStre
                     quote!((#field, #ty))
                 });
                 gadgets.push(quote! {
-                    ::ifw_core::codegen::GadgetDef::typed(#name, [#(#fields),*])
+                    ifw::GadgetDef::typed(#name, [#(#fields),*])
                 });
                 for f in s.fields.values() {
                     types.push((&f.ty, owner));
@@ -496,7 +473,7 @@ fn used_gadgets(cx: &Context<'_>, interface: &Interface) -> Result<Vec<TokenStre
             _ => {}
         }
     }
-    gadgets.push(quote!(::ifw_core::codegen::PendingResult::gadget_def()));
+    gadgets.push(quote!(ifw::PendingResult::gadget_def()));
     for m in &enum_modules {
         let Some(module) = cx.system.modules.get(m.as_str()) else {
             continue;
@@ -517,10 +494,10 @@ fn used_gadgets(cx: &Context<'_>, interface: &Interface) -> Result<Vec<TokenStre
             let keys = e.members.values().map(|k| {
                 let key = k.name.to_string();
                 let value = i32::try_from(k.value).unwrap_or_default();
-                quote!(::ifw_core::codegen::EnumKey { name: #key.into(), value: #value })
+                quote!(ifw::EnumKey { name: #key.into(), value: #value })
             });
             quote! {
-                ::ifw_core::codegen::EnumDef {
+                ifw::EnumDef {
                     name: #name.into(),
                     is_flag: #is_flag,
                     is_scoped: false,
@@ -530,9 +507,9 @@ fn used_gadgets(cx: &Context<'_>, interface: &Interface) -> Result<Vec<TokenStre
             }
         });
         gadgets.push(quote! {
-            ::ifw_core::codegen::GadgetDef {
+            ifw::GadgetDef {
                 enums: ::std::vec![#(#enums),*],
-                ..::ifw_core::codegen::GadgetDef::new(#class, [])
+                ..ifw::GadgetDef::new(#class, [])
             }
         });
     }

@@ -241,6 +241,12 @@ pub fn generate_tokens(
         return Err(Error::Diagnostics(diagnostics));
     }
     items.push(types::registration(&cx));
+    if !module.interfaces.is_empty() && (options.source || options.replica) {
+        // The interface code's one short name for the runtime.
+        items.push(quote!(
+            use ::ifw_core::codegen as ifw;
+        ));
+    }
     for interface in module.interfaces.values() {
         match interface_items(&cx, interface) {
             Ok(tokens) => items.push(tokens),
@@ -353,6 +359,20 @@ pub(crate) fn doc_attrs(comment: Option<&str>) -> Option<TokenStream> {
         }
     });
     Some(quote!(#(#[doc = #lines])*))
+}
+
+/// `#[doc]` attributes for generated text whose paragraphs are separated by `\0`.
+pub(crate) fn doc_paragraphs(text: &str) -> TokenStream {
+    let mut lines = Vec::new();
+    for (i, paragraph) in text.split('\0').enumerate() {
+        if i > 0 {
+            lines.push(String::new());
+            lines.push(format!(" {paragraph}"));
+        } else {
+            lines.push(paragraph.to_string());
+        }
+    }
+    quote!(#(#[doc = #lines])*)
 }
 
 /// The text lines of a raw QFace doc comment.

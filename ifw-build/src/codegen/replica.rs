@@ -46,35 +46,24 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         let variant = format_ident!("{}Changed", p.property.name.to_upper_camel_case());
         let variant_doc = format!(" `{qname}` changed.");
         if let (Some(index), false) = (p.index, bound.zoned) {
-            let cached_doc =
-                " The cached value (an error before the replica was first initialized).";
             methods.push(quote! {
                 #doc
-                #[doc = ""]
-                #[doc = #cached_doc]
-                pub fn #f(&self) -> ::std::result::Result<#ty, ::ifw_core::codegen::Error> {
-                    ::ifw_core::codegen::cached(&self.replica, #index)
+                pub fn #f(&self) -> ifw::Result<#ty> {
+                    ifw::cached(&self.replica, #index)
                 }
             });
             if let Some(push) = p.push {
-                let set_doc = format!(
-                    " Asks the source to set `{qname}`; the cached value changes when the source reports the change."
-                );
+                let set_doc = format!(" Asks the source to set `{qname}`.");
                 methods.push(quote! {
                     #[doc = #set_doc]
-                    pub async fn #setter(&self, value: #ty) -> ::std::result::Result<(), ::ifw_core::codegen::Error> {
-                        self.replica
-                            .call_at(#push, ::std::vec![::ifw_core::codegen::to_wire(&value)])
-                            .await?;
-                        ::std::result::Result::Ok(())
+                    pub async fn #setter(&self, value: #ty) -> ifw::Result<()> {
+                        ifw::push_value(&self.replica, #push, &value).await
                     }
                 });
             }
             variants.push(quote!(#[doc = #variant_doc] #variant(#ty),));
             change_arms.push(quote! {
-                ::ifw_core::codegen::ReplicaEvent::PropertyChanged { index: #index, value, .. } => ::std::option::Option::Some(
-                    ::ifw_core::codegen::FromQtro::from_qtro(&value).map(#event::#variant),
-                ),
+                ifw::ReplicaEvent::PropertyChanged { index: #index, value, .. } => ifw::changed(&value, #event::#variant),
             });
         } else {
             if let Some(getter) = p.getter {
@@ -83,12 +72,12 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
                     #[doc = #get_doc]
                     #[doc = ""]
                     #doc
-                    pub async fn #f(&self, zone: &str) -> ::std::result::Result<#ty, ::ifw_core::codegen::Error> {
+                    pub async fn #f(&self, zone: &str) -> ifw::Result<#ty> {
                         let value = self
                             .replica
-                            .call_at(#getter, ::std::vec![::ifw_core::codegen::Value::from(zone)])
+                            .call_at(#getter, ::std::vec![ifw::Value::from(zone)])
                             .await?;
-                        ::ifw_core::codegen::FromQtro::from_qtro(&value)
+                        ifw::FromQtro::from_qtro(&value)
                     }
                 });
             }
@@ -98,17 +87,17 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
                 );
                 methods.push(quote! {
                     #[doc = #set_doc]
-                    pub async fn #setter(&self, value: #ty, zone: &str) -> ::std::result::Result<(), ::ifw_core::codegen::Error> {
+                    pub async fn #setter(&self, value: #ty, zone: &str) -> ifw::Result<()> {
                         self.replica
                             .call_at(
                                 #setter_slot,
                                 ::std::vec![
-                                    ::ifw_core::codegen::to_wire(&value),
-                                    ::ifw_core::codegen::Value::from(zone),
+                                    ifw::to_wire(&value),
+                                    ifw::Value::from(zone),
                                 ],
                             )
                             .await?;
-                        ::std::result::Result::Ok(())
+                        ifw::Ok(())
                     }
                 });
             }
@@ -124,15 +113,15 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
                 });
                 let fname = format_ident!("changed_{}", p.snake);
                 signal_fns.push(quote! {
-                    fn #fname(args: &[::ifw_core::codegen::Value]) -> ::std::result::Result<#event, ::ifw_core::codegen::Error> {
-                        ::std::result::Result::Ok(#event::#variant {
-                            value: ::ifw_core::codegen::signal_argument(args, 0)?,
-                            zone: ::ifw_core::codegen::signal_argument(args, 1)?,
+                    fn #fname(args: &[ifw::Value]) -> ifw::Result<#event> {
+                        ifw::Ok(#event::#variant {
+                            value: ifw::signal_argument(args, 0)?,
+                            zone: ifw::signal_argument(args, 1)?,
                         })
                     }
                 });
                 signal_arms.push(quote! {
-                    ::ifw_core::codegen::ReplicaEvent::Signal { index: #signal, args, .. } => ::std::option::Option::Some(#fname(&args)),
+                    ifw::ReplicaEvent::Signal { index: #signal, args, .. } => ifw::Some(#fname(&args)),
                 });
             }
         }
@@ -141,9 +130,9 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         methods.push(quote! {
             /// Asks the source for its zones (`availableZones()`; the interface's own zone `""` is
             /// not among them).
-            pub async fn available_zones(&self) -> ::std::result::Result<::std::vec::Vec<::std::string::String>, ::ifw_core::codegen::Error> {
+            pub async fn available_zones(&self) -> ifw::Result<::std::vec::Vec<::std::string::String>> {
                 let value = self.replica.call_at(#zones, ::std::vec::Vec::new()).await?;
-                ::ifw_core::codegen::FromQtro::from_qtro(&value)
+                ifw::FromQtro::from_qtro(&value)
             }
         });
     }
@@ -166,26 +155,26 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
             .iter()
             .map(|p| {
                 let n = &p.name;
-                quote!(::ifw_core::codegen::to_wire(&#n))
+                quote!(ifw::to_wire(&#n))
             })
             .collect();
         let zone = bound.zoned.then(|| Bound::zone_param(&op.params));
         if let Some(z) = &zone {
-            values.push(quote!(::ifw_core::codegen::Value::from(#z)));
+            values.push(quote!(ifw::Value::from(#z)));
         }
         let zone_param = zone.map(|z| quote!(#z: &str));
         let ret = &op.ret;
         let finish = if o.ty.kind == TypeKind::Void {
             quote! {
                 let _ = value;
-                ::std::result::Result::Ok(())
+                ifw::Ok(())
             }
         } else {
-            quote!(::ifw_core::codegen::FromQtro::from_qtro(&value))
+            quote!(ifw::FromQtro::from_qtro(&value))
         };
         methods.push(quote! {
             #doc
-            pub async fn #fname(&self, #(#params,)* #zone_param) -> ::std::result::Result<#ret, ::ifw_core::codegen::Error> {
+            pub async fn #fname(&self, #(#params,)* #zone_param) -> ifw::Result<#ret> {
                 let value = self
                     .operations
                     .call(&self.replica, #method, #operation, ::std::vec![#(#values),*])
@@ -216,7 +205,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
             .enumerate()
             .map(|(i, p)| {
                 let n = &p.name;
-                quote!(#n: ::ifw_core::codegen::signal_argument(args, #i)?,)
+                quote!(#n: ifw::signal_argument(args, #i)?,)
             })
             .collect();
         if bound.zoned {
@@ -224,24 +213,24 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
             let i = s.params.len();
             fields.push(quote!(/// The zone.
                 #z: ::std::string::String,));
-            reads.push(quote!(#z: ::ifw_core::codegen::signal_argument(args, #i)?,));
+            reads.push(quote!(#z: ifw::signal_argument(args, #i)?,));
         }
         let index = s.index;
         if fields.is_empty() {
             variants.push(quote!(#doc #variant,));
             signal_arms.push(quote! {
-                ::ifw_core::codegen::ReplicaEvent::Signal { index: #index, .. } => ::std::option::Option::Some(::std::result::Result::Ok(#event::#variant)),
+                ifw::ReplicaEvent::Signal { index: #index, .. } => ifw::Some(ifw::Ok(#event::#variant)),
             });
         } else {
             variants.push(quote!(#doc #variant { #(#fields)* },));
             let fname = format_ident!("signal_{}", s.signal.name.to_snake_case());
             signal_fns.push(quote! {
-                fn #fname(args: &[::ifw_core::codegen::Value]) -> ::std::result::Result<#event, ::ifw_core::codegen::Error> {
-                    ::std::result::Result::Ok(#event::#variant { #(#reads)* })
+                fn #fname(args: &[ifw::Value]) -> ifw::Result<#event> {
+                    ifw::Ok(#event::#variant { #(#reads)* })
                 }
             });
             signal_arms.push(quote! {
-                ::ifw_core::codegen::ReplicaEvent::Signal { index: #index, args, .. } => ::std::option::Option::Some(#fname(&args)),
+                ifw::ReplicaEvent::Signal { index: #index, args, .. } => ifw::Some(#fname(&args)),
             });
         }
     }
@@ -249,8 +238,9 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         format!(" A change seen by a replica of `{lookup}`: a property change or a signal.");
     let events_doc = format!(" The stream of [`{event}`]s of a [`{name}`].");
     let replica_doc = format!(
-        " A typed replica of `{lookup}` (repc's layout and signature), as Qt IF's QtRO backend uses it. Cheap to clone."
+        " A typed replica of `{lookup}` (repc's layout and signature), as Qt IF's QtRO backend uses it. Cheap to clone.\0Property getters give the cached value (an error before the replica was first initialized); setters ask the source, and the cached value changes when the source reports the change."
     );
+    let replica_doc = super::doc_paragraphs(&replica_doc);
     let convert = format_ident!("{}_event", bound.interface.name.to_snake_case());
     let event_enum = if variants.is_empty() {
         quote! {
@@ -272,26 +262,26 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         #event_enum
 
         #[doc = #events_doc]
-        pub type #events = ::ifw_core::codegen::TypedEvents<#event>;
+        pub type #events = ifw::TypedEvents<#event>;
 
         /// A replica event as the interface's event; `None` for what is not one
         /// (`pendingResultAvailable`).
         fn #convert(
-            event: ::ifw_core::codegen::ReplicaEvent,
-        ) -> ::std::option::Option<::std::result::Result<#event, ::ifw_core::codegen::Error>> {
+            event: ifw::ReplicaEvent,
+        ) -> ifw::Option<ifw::Result<#event>> {
             #(#signal_fns)*
             match event {
                 #(#change_arms)*
                 #(#signal_arms)*
-                _ => ::std::option::Option::None,
+                _ => ifw::None,
             }
         }
 
-        #[doc = #replica_doc]
+        #replica_doc
         #[derive(Debug, Clone)]
         pub struct #name {
-            replica: ::ifw_core::codegen::Replica,
-            operations: ::std::sync::Arc<::ifw_core::codegen::Operations>,
+            replica: ifw::Replica,
+            operations: ifw::Arc<ifw::Operations>,
         }
 
         impl #name {
@@ -301,52 +291,52 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
             pub const SIGNATURE: &'static str = #signature;
 
             /// The class definition, in repc's index order.
-            pub fn definition() -> ::ifw_core::codegen::ClassDefinition {
+            pub fn definition() -> ifw::ClassDefinition {
                 #definition()
             }
 
             /// Acquires the interface from `node` under [`Self::LOOKUP_NAME`].
-            pub fn acquire(node: &::ifw_core::codegen::Node) -> Self {
+            pub fn acquire(node: &ifw::Node) -> Self {
                 Self::acquire_as(node, Self::LOOKUP_NAME)
             }
 
             /// Acquires the interface from `node` under another name.
-            pub fn acquire_as(node: &::ifw_core::codegen::Node, name: &str) -> Self {
-                Self::acquire_with(node, name, ::ifw_core::codegen::DEFAULT_RESULT_TIMEOUT)
+            pub fn acquire_as(node: &ifw::Node, name: &str) -> Self {
+                Self::acquire_with(node, name, ifw::DEFAULT_RESULT_TIMEOUT)
             }
 
             /// Acquires the interface under `name`; operations wait at most `result_timeout` for a
             /// deferred result.
             pub fn acquire_with(
-                node: &::ifw_core::codegen::Node,
+                node: &ifw::Node,
                 name: &str,
                 result_timeout: ::std::time::Duration,
             ) -> Self {
-                let replica = node.acquire(name, Self::definition(), ::std::option::Option::Some(Self::SIGNATURE));
+                let replica = node.acquire(name, Self::definition(), ifw::Some(Self::SIGNATURE));
                 Self {
                     replica,
-                    operations: ::std::sync::Arc::new(::ifw_core::codegen::Operations::new(#pending, result_timeout)),
+                    operations: ifw::Arc::new(ifw::Operations::new(#pending, result_timeout)),
                 }
             }
 
             /// The schema-free replica underneath.
-            pub fn replica(&self) -> &::ifw_core::codegen::Replica {
+            pub fn replica(&self) -> &ifw::Replica {
                 &self.replica
             }
 
             /// Where the replica stands.
-            pub fn state(&self) -> ::ifw_core::codegen::ReplicaState {
+            pub fn state(&self) -> ifw::ReplicaState {
                 self.replica.state()
             }
 
             /// Waits until the replica is initialized, at most `timeout`.
-            pub async fn wait_ready(&self, timeout: ::std::time::Duration) -> ::std::result::Result<(), ::ifw_core::codegen::Error> {
-                ::std::result::Result::Ok(self.replica.wait_ready(timeout).await?)
+            pub async fn wait_ready(&self, timeout: ::std::time::Duration) -> ifw::Result<()> {
+                ifw::Ok(self.replica.wait_ready(timeout).await?)
             }
 
             /// Property changes and signals from now on.
             pub fn subscribe(&self) -> #events {
-                ::ifw_core::codegen::TypedEvents::new(&self.replica, #convert)
+                ifw::TypedEvents::new(&self.replica, #convert)
             }
 
             #(#methods)*

@@ -55,12 +55,12 @@ pub(crate) fn service(cx: &Context<'_>, bound: &Bound<'_>) -> Result<TokenStream
                 source: &#source,
                 #(#params,)*
                 #zone
-            ) -> impl ::std::future::Future<
-                Output = ::std::result::Result<#ret, ::ifw_core::codegen::Error>,
-            > + ::std::marker::Send {
+            ) -> impl ifw::Future<
+                Output = ifw::Result<#ret>,
+            > + ifw::Send {
                 let _ = (source, #(#names,)* #zone_name);
                 async {
-                    ::std::result::Result::Err(::ifw_core::codegen::Error::NotImplemented {
+                    ifw::Err(ifw::Error::NotImplemented {
                         operation: #operation,
                     })
                 }
@@ -74,48 +74,44 @@ pub(crate) fn service(cx: &Context<'_>, bound: &Bound<'_>) -> Result<TokenStream
             " Whether and how `{}` changes when a replica asks for `value`.",
             p.property.name
         );
-        let default_line = " Default: stores it through the source, which tells every replica if it changed (Qt IF's replicas do not update themselves; they wait for that change).";
         if bound.zoned {
             methods.push(quote! {
                 #[doc = #line]
-                #[doc = ""]
-                #[doc = #default_line]
                 fn #setter(
                     &self,
                     source: &#source,
                     value: #ty,
                     zone: ::std::string::String,
-                ) -> impl ::std::future::Future<
-                    Output = ::std::result::Result<(), ::ifw_core::codegen::Error>,
-                > + ::std::marker::Send {
+                ) -> impl ifw::Future<
+                    Output = ifw::Result<()>,
+                > + ifw::Send {
                     async move { source.#setter(value, &zone).await }
                 }
             });
         } else {
             methods.push(quote! {
                 #[doc = #line]
-                #[doc = ""]
-                #[doc = #default_line]
                 fn #setter(
                     &self,
                     source: &#source,
                     value: #ty,
-                ) -> impl ::std::future::Future<
-                    Output = ::std::result::Result<(), ::ifw_core::codegen::Error>,
-                > + ::std::marker::Send {
+                ) -> impl ifw::Future<
+                    Output = ifw::Result<()>,
+                > + ifw::Send {
                     source.#setter(value)
                 }
             });
         }
     }
     let doc = format!(
-        " What a server of `{}` implements: its operations, and the policy for property changes replicas ask for. Every method has a default; serve it with [`{source}`].",
+        " What a server of `{}` implements: its operations, and the policy for property changes replicas ask for. Every method has a default; serve it with [`{source}`].\0The default of a setter policy (`set_<property>`) stores the value through the source, which tells every replica if it changed (Qt IF's replicas do not update themselves; they wait for that change).",
         bound.lookup_name
     );
+    let doc = super::doc_paragraphs(&doc);
     Ok(quote! {
-        #[doc = #doc]
+        #doc
         #(#attributes)*
-        pub trait #name: ::std::marker::Send + ::std::marker::Sync + 'static {
+        pub trait #name: ifw::Send + ifw::Sync + 'static {
             #(#methods)*
         }
     })

@@ -22,7 +22,7 @@ use super::doc_attrs;
 use super::interface::{Bound, BoundProperty};
 
 fn to_value(_p: &BoundProperty<'_>, expr: TokenStream) -> TokenStream {
-    quote!(::ifw_core::codegen::to_wire(#expr))
+    quote!(ifw::to_wire(#expr))
 }
 
 fn prop_doc(p: &BoundProperty<'_>) -> TokenStream {
@@ -78,32 +78,22 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
         let ty = &p.ty;
         let doc = prop_doc(p);
         let qname = p.property.name.to_string();
-        let set_doc = format!(
-            " Sets `{qname}`; replicas are told if it changed (a property replicas cannot write can be set here)."
-        );
+        let set_doc = format!(" Sets `{qname}`; replicas are told if it changed.");
         if let (Some(index), false) = (p.index, bound.zoned) {
-            let value = to_value(p, quote!(&value));
             methods.push(quote! {
                 #doc
                 pub async fn #f(&self) -> #ty {
-                    ::ifw_core::codegen::property(&self.object, #index).await
+                    ifw::property(&self.object, #index).await
                 }
 
                 #[doc = #set_doc]
-                pub async fn #setter(&self, value: #ty) -> ::std::result::Result<(), ::ifw_core::codegen::Error> {
-                    ::std::result::Result::Ok(self.object.set_property(#index, #value).await?)
+                pub async fn #setter(&self, value: #ty) -> ifw::Result<()> {
+                    ifw::set_property(&self.object, #index, &value).await
                 }
             });
             if let Some(push) = p.push {
                 arms.push(quote! {
-                    #push => {
-                        let result = match ::ifw_core::codegen::argument(&args, 0) {
-                            ::std::result::Result::Ok(value) => service.#setter(&source, value).await,
-                            ::std::result::Result::Err(e) => ::std::result::Result::Err(e),
-                        };
-                        ::ifw_core::codegen::log_refused(#qname, result);
-                        ::ifw_core::codegen::Value::Invalid
-                    }
+                    #push => ifw::push(#qname, &args, |v| service.#setter(&source, v)).await,
                 });
             }
         } else {
@@ -111,7 +101,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
             let emit = p.changed.map(|signal| {
                 quote! {
                     self.object
-                        .emit(#signal, ::std::vec![#value, ::ifw_core::codegen::Value::from(zone)])
+                        .emit(#signal, ::std::vec![#value, ifw::Value::from(zone)])
                         .await?;
                 }
             });
@@ -121,35 +111,35 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                 #[doc = #zoned_doc]
                 #[doc = ""]
                 #doc
-                pub fn #f(&self, zone: &str) -> ::std::option::Option<#ty> {
+                pub fn #f(&self, zone: &str) -> ifw::Option<#ty> {
                     self.zone(zone).map(|z| z.#f)
                 }
 
                 #[doc = #set_doc]
-                pub async fn #setter(&self, value: #ty, zone: &str) -> ::std::result::Result<(), ::ifw_core::codegen::Error> {
+                pub async fn #setter(&self, value: #ty, zone: &str) -> ifw::Result<()> {
                     {
                         let mut zones = self.shared.lock();
                         let slot = zones
                             .iter_mut()
                             .find(|(z, _)| z == zone)
-                            .ok_or_else(|| ::ifw_core::codegen::Error::UnknownZone(zone.into()))?;
+                            .ok_or_else(|| ifw::Error::UnknownZone(zone.into()))?;
                         if slot.1.#f == value {
-                            return ::std::result::Result::Ok(());
+                            return ifw::Ok(());
                         }
                         slot.1.#f = ::std::clone::Clone::clone(&value);
                     }
                     #emit
-                    ::std::result::Result::Ok(())
+                    ifw::Ok(())
                 }
             });
             if let Some(getter) = p.getter {
                 let value = to_value(p, quote!(&z.#f));
                 arms.push(quote! {
                     #getter => {
-                        let zone: ::std::string::String = ::ifw_core::codegen::argument(&args, 0).unwrap_or_default();
+                        let zone: ::std::string::String = ifw::argument(&args, 0).unwrap_or_default();
                         match source.zone(&zone) {
-                            ::std::option::Option::Some(z) => #value,
-                            ::std::option::Option::None => ::ifw_core::codegen::Value::Invalid,
+                            ifw::Some(z) => #value,
+                            ifw::None => ifw::Value::Invalid,
                         }
                     }
                 });
@@ -158,18 +148,18 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                 arms.push(quote! {
                     #setter_slot => {
                         let result = match (
-                            ::ifw_core::codegen::argument(&args, 0),
-                            ::ifw_core::codegen::argument::<::std::string::String>(&args, 1),
+                            ifw::argument(&args, 0),
+                            ifw::argument::<::std::string::String>(&args, 1),
                         ) {
-                            (::std::result::Result::Ok(value), ::std::result::Result::Ok(zone)) => {
+                            (ifw::Ok(value), ifw::Ok(zone)) => {
                                 service.#setter(&source, value, zone).await
                             }
-                            (::std::result::Result::Err(e), _) | (_, ::std::result::Result::Err(e)) => {
-                                ::std::result::Result::Err(e)
+                            (ifw::Err(e), _) | (_, ifw::Err(e)) => {
+                                ifw::Err(e)
                             }
                         };
-                        ::ifw_core::codegen::log_refused(#qname, result);
-                        ::ifw_core::codegen::Value::Invalid
+                        ifw::log_refused(#qname, result);
+                        ifw::Value::Invalid
                     }
                 });
             }
@@ -177,8 +167,8 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
     }
     if let Some(zones) = bound.zones_method {
         arms.push(quote! {
-            #zones => ::ifw_core::codegen::Value::StringList(
-                source.zones().into_iter().map(::std::option::Option::Some).collect(),
+            #zones => ifw::Value::StringList(
+                source.zones().into_iter().map(ifw::Some).collect(),
             ),
         });
     }
@@ -189,22 +179,22 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
         let reads = op.params.iter().enumerate().map(|(i, p)| {
             let n = &p.name;
             let t = &p.ty;
-            quote!(let #n: #t = ::ifw_core::codegen::argument(&args, #i)?;)
+            quote!(let #n: #t = ifw::argument(&args, #i)?;)
         });
         let names: Vec<_> = op.params.iter().map(|p| p.name.clone()).collect();
         let zone = bound.zoned.then(|| {
             let z = Bound::zone_param(&op.params);
             let i = op.params.len();
             (
-                quote!(let #z: ::std::string::String = ::ifw_core::codegen::argument(&args, #i)?;),
+                quote!(let #z: ::std::string::String = ifw::argument(&args, #i)?;),
                 quote!(#z),
             )
         });
         let (zone_read, zone_arg) = zone.unzip();
         let result = if op.operation.ty.kind == crate::model::TypeKind::Void {
-            quote!(service.#fname(&inner, #(#names,)* #zone_arg).await.map(|()| ::ifw_core::codegen::Value::Invalid))
+            quote!(service.#fname(&inner, #(#names,)* #zone_arg).await.map(|()| ifw::Value::Invalid))
         } else {
-            quote!(service.#fname(&inner, #(#names,)* #zone_arg).await.map(|v| ::ifw_core::codegen::to_wire(&v)))
+            quote!(service.#fname(&inner, #(#names,)* #zone_arg).await.map(|v| ifw::to_wire(&v)))
         };
         arms.push(quote! {
             #method => {
@@ -214,7 +204,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                     #zone_read
                     #result
                 };
-                ::ifw_core::codegen::answer(&source.object, &source.shared.ids, #pending, #operation, result).await
+                ifw::answer(&source.object, &source.shared.ids, #pending, #operation, result).await
             }
         });
     }
@@ -236,20 +226,20 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
             .iter()
             .map(|p| {
                 let n = &p.name;
-                quote!(::ifw_core::codegen::to_wire(&#n))
+                quote!(ifw::to_wire(&#n))
             })
             .collect();
         let zone = bound.zoned.then(|| Bound::zone_param(&s.params));
         if let Some(z) = &zone {
-            values.push(quote!(::ifw_core::codegen::Value::from(#z)));
+            values.push(quote!(ifw::Value::from(#z)));
         }
         let zone_param = zone.map(|z| quote!(#z: &str));
         methods.push(quote! {
             #[doc = #emit_line]
             #[doc = ""]
             #doc
-            pub async fn #fname(&self, #(#params,)* #zone_param) -> ::std::result::Result<(), ::ifw_core::codegen::Error> {
-                ::std::result::Result::Ok(self.object.emit(#index, ::std::vec![#(#values),*]).await?)
+            pub async fn #fname(&self, #(#params,)* #zone_param) -> ifw::Result<()> {
+                ifw::Ok(self.object.emit(#index, ::std::vec![#(#values),*]).await?)
             }
         });
     }
@@ -262,10 +252,10 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                 pub fn new<S: #service>(
                     service: S,
                     zones: impl ::std::iter::IntoIterator<Item = (::std::string::String, #props_ty)>,
-                ) -> ::std::result::Result<Self, ::ifw_core::codegen::Error> {
+                ) -> ifw::Result<Self> {
                     let mut all: ::std::vec::Vec<(::std::string::String, #props_ty)> = ::std::vec::Vec::new();
                     for (zone, values) in zones {
-                        if let ::std::option::Option::Some(slot) = all.iter_mut().find(|(z, _)| *z == zone) {
+                        if let ifw::Some(slot) = all.iter_mut().find(|(z, _)| *z == zone) {
                             slot.1 = values;
                         } else {
                             all.push((zone, values));
@@ -274,15 +264,15 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                     if !all.iter().any(|(z, _)| z.is_empty()) {
                         all.insert(0, (::std::string::String::new(), ::std::default::Default::default()));
                     }
-                    let shared = ::std::sync::Arc::new(#shared {
+                    let shared = ifw::Arc::new(#shared {
                         ids: ::std::default::Default::default(),
                         zones: ::std::sync::Mutex::new(all),
                     });
-                    let object = ::ifw_core::codegen::SourceObject::builder(Self::definition())
+                    let object = ifw::SourceObject::builder(Self::definition())
                         .signature(Self::SIGNATURE)
-                        .handler(#handler { service: ::std::sync::Arc::new(service), shared: ::std::sync::Arc::clone(&shared) })
+                        .handler(#handler { service: ifw::Arc::new(service), shared: ifw::Arc::clone(&shared) })
                         .build()?;
-                    ::std::result::Result::Ok(Self { object, shared })
+                    ifw::Ok(Self { object, shared })
                 }
             },
             quote! {
@@ -292,7 +282,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                 }
 
                 /// The values of `zone`.
-                pub fn zone(&self, zone: &str) -> ::std::option::Option<#props_ty> {
+                pub fn zone(&self, zone: &str) -> ifw::Option<#props_ty> {
                     self.shared.lock().iter().find(|(z, _)| z == zone).map(|(_, v)| v.clone())
                 }
             },
@@ -316,16 +306,16 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                 pub fn new<S: #service>(
                     service: S,
                     properties: #props_ty,
-                ) -> ::std::result::Result<Self, ::ifw_core::codegen::Error> {
-                    let shared = ::std::sync::Arc::new(#shared {
+                ) -> ifw::Result<Self> {
+                    let shared = ifw::Arc::new(#shared {
                         ids: ::std::default::Default::default(),
                     });
-                    let object = ::ifw_core::codegen::SourceObject::builder(Self::definition())
+                    let object = ifw::SourceObject::builder(Self::definition())
                         .values(::std::vec![#(#values),*])
                         .signature(Self::SIGNATURE)
-                        .handler(#handler { service: ::std::sync::Arc::new(service), shared: ::std::sync::Arc::clone(&shared) })
+                        .handler(#handler { service: ifw::Arc::new(service), shared: ifw::Arc::clone(&shared) })
                         .build()?;
-                    ::std::result::Result::Ok(Self { object, shared })
+                    ifw::Ok(Self { object, shared })
                 }
             },
             quote!(),
@@ -334,9 +324,10 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
         )
     };
     let doc = format!(
-        " The server side of `{lookup}`: its state (property values{}), signal emission, and the answers of a [`{service}`] to replicas. Cheap to clone; remote it on any number of hosts.",
+        " The server side of `{lookup}`: its state (property values{}), signal emission, and the answers of a [`{service}`] to replicas. Cheap to clone; remote it on any number of hosts.\0Setters set a value here, even one replicas cannot write, and tell replicas if it changed; signal emitters emit to every replica.",
         if bound.zoned { " per zone" } else { "" }
     );
+    let doc = super::doc_paragraphs(&doc);
     let handler_doc = format!(" Answers replicas of `{lookup}` with a [`{service}`].");
     let (args_binding, source_binding) = if arms.is_empty() {
         (quote!(_args), quote!(_source))
@@ -346,20 +337,20 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
     let uses_service =
         !bound.operations.is_empty() || bound.properties.iter().any(BoundProperty::writable);
     let service_binding = if uses_service {
-        quote!(let service = ::std::sync::Arc::clone(&self.service);)
+        quote!(let service = ifw::Arc::clone(&self.service);)
     } else {
         quote!()
     };
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Clone)]
         pub struct #name {
-            object: ::ifw_core::codegen::SourceObject,
-            shared: ::std::sync::Arc<#shared>,
+            object: ifw::SourceObject,
+            shared: ifw::Arc<#shared>,
         }
 
         struct #shared {
-            ids: ::ifw_core::codegen::PendingIds,
+            ids: ifw::PendingIds,
             #shared_zones
         }
 
@@ -378,24 +369,24 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
             pub const SIGNATURE: &'static str = #signature;
 
             /// The class definition, in repc's index order.
-            pub fn definition() -> ::ifw_core::codegen::ClassDefinition {
+            pub fn definition() -> ifw::ClassDefinition {
                 #definition()
             }
 
             #constructor
 
             /// Remotes the source on `host` under [`Self::LOOKUP_NAME`].
-            pub async fn enable_remoting(&self, host: &::ifw_core::codegen::Host) -> ::std::result::Result<(), ::ifw_core::codegen::Error> {
+            pub async fn enable_remoting(&self, host: &ifw::Host) -> ifw::Result<()> {
                 self.enable_remoting_as(host, Self::LOOKUP_NAME).await
             }
 
             /// Remotes the source on `host` under another name.
-            pub async fn enable_remoting_as(&self, host: &::ifw_core::codegen::Host, name: &str) -> ::std::result::Result<(), ::ifw_core::codegen::Error> {
-                ::std::result::Result::Ok(host.enable_remoting(name, ::std::clone::Clone::clone(&self.object)).await?)
+            pub async fn enable_remoting_as(&self, host: &ifw::Host, name: &str) -> ifw::Result<()> {
+                ifw::Ok(host.enable_remoting(name, ::std::clone::Clone::clone(&self.object)).await?)
             }
 
             /// The schema-free source underneath.
-            pub fn object(&self) -> &::ifw_core::codegen::SourceObject {
+            pub fn object(&self) -> &ifw::SourceObject {
                 &self.object
             }
 
@@ -406,36 +397,36 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
 
         #[doc = #handler_doc]
         struct #handler<S> {
-            service: ::std::sync::Arc<S>,
-            shared: ::std::sync::Arc<#shared>,
+            service: ifw::Arc<S>,
+            shared: ifw::Arc<#shared>,
         }
 
-        impl<S: #service> ::ifw_core::codegen::SourceHandler for #handler<S> {
+        impl<S: #service> ifw::SourceHandler for #handler<S> {
             fn call<'a>(
                 &'a self,
-                object: &'a ::ifw_core::codegen::SourceObject,
+                object: &'a ifw::SourceObject,
                 method: usize,
-                #args_binding: ::std::vec::Vec<::ifw_core::codegen::Value>,
-            ) -> ::ifw_core::codegen::BoxFuture<'a, ::ifw_core::codegen::Value> {
+                #args_binding: ::std::vec::Vec<ifw::Value>,
+            ) -> ifw::BoxFuture<'a, ifw::Value> {
                 let #source_binding = #name {
                     object: ::std::clone::Clone::clone(object),
-                    shared: ::std::sync::Arc::clone(&self.shared),
+                    shared: ifw::Arc::clone(&self.shared),
                 };
                 #service_binding
                 ::std::boxed::Box::pin(async move {
                     match method {
                         #(#arms)*
-                        _ => ::ifw_core::codegen::Value::Invalid,
+                        _ => ifw::Value::Invalid,
                     }
                 })
             }
 
             fn write_property<'a>(
                 &'a self,
-                _object: &'a ::ifw_core::codegen::SourceObject,
+                _object: &'a ifw::SourceObject,
                 _property: usize,
-                _value: ::ifw_core::codegen::Value,
-            ) -> ::ifw_core::codegen::BoxFuture<'a, ()> {
+                _value: ifw::Value,
+            ) -> ifw::BoxFuture<'a, ()> {
                 // Qt IF's properties are READPUSH: replicas ask through push methods instead.
                 ::std::boxed::Box::pin(async {})
             }
