@@ -267,6 +267,11 @@ impl<'a> Bound<'a> {
     }
 }
 
+/// An index as an unsuffixed literal (`3`, not `3usize`).
+pub(crate) fn lit(n: usize) -> proc_macro2::Literal {
+    proc_macro2::Literal::usize_unsuffixed(n)
+}
+
 /// The parameters of an operation or signal.
 fn params<'a>(
     cx: &Context<'_>,

@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc_attrs;
-use super::interface::Bound;
+use super::interface::{Bound, lit};
 use crate::model::TypeKind;
 
 /// `<Interface>Event`, `<Interface>Events` and `<Interface>Replica`.
@@ -26,7 +26,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
     let lookup = &bound.lookup_name;
     let signature = &bound.signature;
     let definition = bound.definition_fn();
-    let pending = bound.pending_signal;
+    let pending = lit(bound.pending_signal);
 
     let mut methods = Vec::new();
     let mut variants = Vec::new();
@@ -46,6 +46,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         let variant = format_ident!("{}Changed", p.property.name.to_upper_camel_case());
         let variant_doc = format!(" `{qname}` changed.");
         if let (Some(index), false) = (p.index, bound.zoned) {
+            let index = lit(index);
             methods.push(quote! {
                 #doc
                 pub fn #f(&self) -> ifw::Result<#ty> {
@@ -53,6 +54,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
                 }
             });
             if let Some(push) = p.push {
+                let push = lit(push);
                 let set_doc = format!(" Asks the source to set `{qname}`.");
                 methods.push(quote! {
                     #[doc = #set_doc]
@@ -62,11 +64,10 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
                 });
             }
             variants.push(quote!(#[doc = #variant_doc] #variant(#ty),));
-            change_arms.push(quote! {
-                ifw::ReplicaEvent::PropertyChanged { index: #index, value, .. } => ifw::changed(&value, #event::#variant),
-            });
+            change_arms.push(quote!(#index => ifw::changed(&value, #event::#variant),));
         } else {
             if let Some(getter) = p.getter {
+                let getter = lit(getter);
                 let get_doc = format!(" Asks the source for `{qname}` in `zone`.");
                 methods.push(quote! {
                     #[doc = #get_doc]
@@ -82,6 +83,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
                 });
             }
             if let Some(setter_slot) = p.setter {
+                let setter_slot = lit(setter_slot);
                 let set_doc = format!(
                     " Asks the source to set `{qname}` in `zone`; a change comes back as an event."
                 );
@@ -102,6 +104,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
                 });
             }
             if let Some(signal) = p.changed {
+                let signal = lit(signal);
                 variants.push(quote! {
                     #[doc = #variant_doc]
                     #variant {
@@ -127,6 +130,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         }
     }
     if let Some(zones) = bound.zones_method {
+        let zones = lit(zones);
         methods.push(quote! {
             /// Asks the source for its zones (`availableZones()`; the interface's own zone `""` is
             /// not among them).
@@ -139,7 +143,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
     for op in &bound.operations {
         let o = op.operation;
         let fname = super::ident(&o.name.to_snake_case());
-        let method = op.method;
+        let method = lit(op.method);
         let operation = o.name.to_string();
         let doc = doc_attrs(o.comment.as_deref()).unwrap_or_else(|| {
             let line = format!(" The `{}` operation.", o.name);
@@ -205,17 +209,18 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
             .enumerate()
             .map(|(i, p)| {
                 let n = &p.name;
+                let i = lit(i);
                 quote!(#n: ifw::signal_argument(args, #i)?,)
             })
             .collect();
         if bound.zoned {
             let z = Bound::zone_param(&s.params);
-            let i = s.params.len();
+            let i = lit(s.params.len());
             fields.push(quote!(/// The zone.
                 #z: ::std::string::String,));
             reads.push(quote!(#z: ifw::signal_argument(args, #i)?,));
         }
-        let index = s.index;
+        let index = lit(s.index);
         if fields.is_empty() {
             variants.push(quote!(#doc #variant,));
             signal_arms.push(quote! {
@@ -241,6 +246,14 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         " A typed replica of `{lookup}` (repc's layout and signature), as Qt IF's QtRO backend uses it. Cheap to clone.\0Property getters give the cached value (an error before the replica was first initialized); setters ask the source, and the cached value changes when the source reports the change."
     );
     let replica_doc = super::doc_paragraphs(&replica_doc);
+    let change_match = (!change_arms.is_empty()).then(|| {
+        quote! {
+            ifw::ReplicaEvent::PropertyChanged { index, value, .. } => match index {
+                #(#change_arms)*
+                _ => ifw::None,
+            },
+        }
+    });
     let convert = format_ident!("{}_event", bound.interface.name.to_snake_case());
     let event_enum = if variants.is_empty() {
         quote! {
@@ -271,7 +284,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         ) -> ifw::Option<ifw::Result<#event>> {
             #(#signal_fns)*
             match event {
-                #(#change_arms)*
+                #change_match
                 #(#signal_arms)*
                 _ => ifw::None,
             }

@@ -19,7 +19,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc_attrs;
-use super::interface::{Bound, BoundProperty};
+use super::interface::{Bound, BoundProperty, lit};
 
 fn to_value(_p: &BoundProperty<'_>, expr: TokenStream) -> TokenStream {
     quote!(ifw::to_wire(#expr))
@@ -68,7 +68,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
     let lookup = &bound.lookup_name;
     let signature = &bound.signature;
     let definition = bound.definition_fn();
-    let pending = bound.pending_signal;
+    let pending = lit(bound.pending_signal);
 
     let mut methods = Vec::new();
     let mut arms = Vec::new();
@@ -80,6 +80,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
         let qname = p.property.name.to_string();
         let set_doc = format!(" Sets `{qname}`; replicas are told if it changed.");
         if let (Some(index), false) = (p.index, bound.zoned) {
+            let index = lit(index);
             methods.push(quote! {
                 #doc
                 pub async fn #f(&self) -> #ty {
@@ -92,6 +93,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                 }
             });
             if let Some(push) = p.push {
+                let push = lit(push);
                 arms.push(quote! {
                     #push => ifw::push(#qname, &args, |v| service.#setter(&source, v)).await,
                 });
@@ -133,6 +135,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                 }
             });
             if let Some(getter) = p.getter {
+                let getter = lit(getter);
                 let value = to_value(p, quote!(&z.#f));
                 arms.push(quote! {
                     #getter => {
@@ -145,6 +148,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                 });
             }
             if let Some(setter_slot) = p.setter {
+                let setter_slot = lit(setter_slot);
                 arms.push(quote! {
                     #setter_slot => {
                         let result = match (
@@ -166,6 +170,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
         }
     }
     if let Some(zones) = bound.zones_method {
+        let zones = lit(zones);
         arms.push(quote! {
             #zones => ifw::Value::StringList(
                 source.zones().into_iter().map(ifw::Some).collect(),
@@ -173,10 +178,11 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
         });
     }
     for op in &bound.operations {
-        let method = op.method;
+        let method = lit(op.method);
         let fname = super::ident(&heck::ToSnakeCase::to_snake_case(&*op.operation.name));
         let operation = op.operation.name.to_string();
         let reads = op.params.iter().enumerate().map(|(i, p)| {
+            let i = lit(i);
             let n = &p.name;
             let t = &p.ty;
             quote!(let #n: #t = ifw::argument(&args, #i)?;)
@@ -184,7 +190,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
         let names: Vec<_> = op.params.iter().map(|p| p.name.clone()).collect();
         let zone = bound.zoned.then(|| {
             let z = Bound::zone_param(&op.params);
-            let i = op.params.len();
+            let i = lit(op.params.len());
             (
                 quote!(let #z: ::std::string::String = ifw::argument(&args, #i)?;),
                 quote!(#z),
@@ -209,7 +215,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
         });
     }
     for s in &bound.signals {
-        let index = s.index;
+        let index = lit(s.index);
         let fname = format_ident!("emit_{}", heck::ToSnakeCase::to_snake_case(&*s.signal.name));
         let doc = doc_attrs(s.signal.comment.as_deref()).unwrap_or_else(|| {
             let line = format!(" The `{}` signal.", s.signal.name);
