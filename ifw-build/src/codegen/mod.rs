@@ -36,7 +36,7 @@ mod types;
 pub use compile::{Builder, compile, compile_rep, configure};
 pub use repc::{generate_rep, rep_module_name};
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
@@ -226,7 +226,7 @@ fn generate_with(
         let mut items = Vec::new();
         for interface in part {
             match interface_items(&cx, interface) {
-                Ok(tokens) => items.push(tokens),
+                Ok(tokens) => items.extend(tokens),
                 Err(d) => diagnostics.push(d),
             }
         }
@@ -234,7 +234,8 @@ fn generate_with(
             return Err(Error::Diagnostics(diagnostics));
         }
         let ident = module_ident(&module.name);
-        let text = format_tokens(module, quote!(pub mod #ident { #(#items)* }))?;
+        let tokens = braced(quote!(pub mod #ident), TokenStream::new(), items);
+        let text = format_tokens(module, tokens)?;
         if text == format!("pub mod {name} {{}}\n") {
             return Ok(String::new());
         }
@@ -317,7 +318,7 @@ pub fn generate_tokens(
     let mut diagnostics = Diagnostics::default();
     for interface in module.interfaces.values() {
         match interface_items(&cx, interface) {
-            Ok(tokens) => items.push(tokens),
+            Ok(tokens) => items.extend(tokens),
             Err(d) => diagnostics.push(d),
         }
     }
@@ -326,13 +327,12 @@ pub fn generate_tokens(
     }
     let name = module_ident(&module.name);
     let doc = module_doc(module);
-    Ok(quote! {
+    let prefix = quote! {
         #doc
         #[allow(clippy::disallowed_names, reason = "the names are the IDL's")]
-        pub mod #name {
-            #(#items)*
-        }
-    })
+        pub mod #name
+    };
+    Ok(braced(prefix, TokenStream::new(), items))
 }
 
 /// The module's doc attributes.
@@ -382,8 +382,11 @@ fn head_items(cx: &Context<'_>) -> Result<Vec<TokenStream>, Error> {
 fn interface_items(
     cx: &Context<'_>,
     interface: &crate::model::Interface,
-) -> Result<TokenStream, Diagnostic> {
+) -> Result<Vec<TokenStream>, Diagnostic> {
     let bound = interface::Bound::new(cx, interface)?;
+    if !cx.options.source && !cx.options.replica {
+        return Ok(Vec::new());
+    }
     let mut items = vec![bound.definition_item()];
     if cx.options.source {
         items.push(source::properties(&bound));
@@ -393,10 +396,21 @@ fn interface_items(
     if cx.options.replica {
         items.push(replica::replica(&bound));
     }
-    if !cx.options.source && !cx.options.replica {
-        return Ok(TokenStream::new());
-    }
-    Ok(quote!(#(#items)*))
+    Ok(items)
+}
+
+/// `prefix { head rest… }`, moving the tokens of `rest` rather than copying them (interpolating a
+/// stream into `quote!` copies every token).
+pub(crate) fn braced(
+    prefix: TokenStream,
+    head: TokenStream,
+    rest: Vec<TokenStream>,
+) -> TokenStream {
+    let mut body = head;
+    body.extend(rest);
+    let mut out = prefix;
+    out.extend([TokenTree::Group(Group::new(Delimiter::Brace, body))]);
+    out
 }
 
 /// The generator's view of one module.

@@ -271,7 +271,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         }
     };
     let _ = pending;
-    quote! {
+    let mut out = quote! {
         #event_enum
 
         #[doc = #events_doc]
@@ -297,7 +297,8 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
             operations: ifw::Arc<ifw::Operations>,
         }
 
-        impl #name {
+    };
+    let head = quote! {
             /// The name Qt IF remotes and acquires this interface under: its qualified name.
             pub const LOOKUP_NAME: &'static str = #lookup;
             /// repc's signature of the class.
@@ -352,7 +353,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
                 ifw::TypedEvents::new(&self.replica, #convert)
             }
 
-            #(#methods)*
-        }
-    }
+    };
+    out.extend(super::braced(quote!(impl #name), head, methods));
+    out
 }

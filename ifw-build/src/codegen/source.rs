@@ -95,7 +95,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
             if let Some(push) = p.push {
                 let push = lit(push);
                 arms.push(quote! {
-                    #push => ifw::push(#qname, &args, |v| service.#setter(&source, v)).await,
+                    #push => ifw::push(#qname, &args, |v| svc.#setter(&src, v)).await,
                 });
             }
         } else {
@@ -140,7 +140,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                 arms.push(quote! {
                     #getter => {
                         let zone: ::std::string::String = ifw::argument(&args, 0).unwrap_or_default();
-                        match source.zone(&zone) {
+                        match src.zone(&zone) {
                             ifw::Some(z) => #value,
                             ifw::None => ifw::Value::Invalid,
                         }
@@ -156,7 +156,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                             ifw::argument::<::std::string::String>(&args, 1),
                         ) {
                             (ifw::Ok(value), ifw::Ok(zone)) => {
-                                service.#setter(&source, value, zone).await
+                                svc.#setter(&src, value, zone).await
                             }
                             (ifw::Err(e), _) | (_, ifw::Err(e)) => {
                                 ifw::Err(e)
@@ -173,7 +173,7 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
         let zones = lit(zones);
         arms.push(quote! {
             #zones => ifw::Value::StringList(
-                source.zones().into_iter().map(ifw::Some).collect(),
+                src.zones().into_iter().map(ifw::Some).collect(),
             ),
         });
     }
@@ -198,19 +198,19 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
         });
         let (zone_read, zone_arg) = zone.unzip();
         let result = if op.operation.ty.kind == crate::model::TypeKind::Void {
-            quote!(service.#fname(&inner, #(#names,)* #zone_arg).await.map(|()| ifw::Value::Invalid))
+            quote!(svc.#fname(&inner, #(#names,)* #zone_arg).await.map(|()| ifw::Value::Invalid))
         } else {
-            quote!(service.#fname(&inner, #(#names,)* #zone_arg).await.map(|v| ifw::to_wire(&v)))
+            quote!(svc.#fname(&inner, #(#names,)* #zone_arg).await.map(|v| ifw::to_wire(&v)))
         };
         arms.push(quote! {
             #method => {
-                let inner = ::std::clone::Clone::clone(&source);
+                let inner = ::std::clone::Clone::clone(&src);
                 let result = async move {
                     #(#reads)*
                     #zone_read
                     #result
                 };
-                ifw::answer(&source.object, &source.shared.ids, #pending, #operation, result).await
+                ifw::answer(&src.object, &src.shared.ids, #pending, #operation, result).await
             }
         });
     }
@@ -336,18 +336,23 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
     let doc = super::doc_paragraphs(&doc);
     let handler_doc = format!(" Answers replicas of `{lookup}` with a [`{service}`].");
     let (args_binding, source_binding) = if arms.is_empty() {
-        (quote!(_args), quote!(_source))
+        (quote!(_args), quote!(_src))
     } else {
-        (quote!(args), quote!(source))
+        (quote!(args), quote!(src))
     };
     let uses_service =
         !bound.operations.is_empty() || bound.properties.iter().any(BoundProperty::writable);
     let service_binding = if uses_service {
-        quote!(let service = ifw::Arc::clone(&self.service);)
+        quote!(svc)
     } else {
-        quote!()
+        quote!(_svc)
     };
-    quote! {
+    let answer = format_ident!(
+        "{}_answer",
+        heck::ToSnakeCase::to_snake_case(&*bound.interface.name)
+    );
+    let answer_doc = format!(" Answers a call of method `method` by a replica of `{lookup}`.");
+    let mut out = quote! {
         #doc
         #[derive(Clone)]
         pub struct #name {
@@ -368,7 +373,8 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
             }
         }
 
-        impl #name {
+    };
+    let head = quote! {
             /// The name Qt IF remotes and acquires this interface under: its qualified name.
             pub const LOOKUP_NAME: &'static str = #lookup;
             /// repc's signature of the class.
@@ -397,10 +403,9 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
             }
 
             #zone_methods
-
-            #(#methods)*
-        }
-
+    };
+    out.extend(super::braced(quote!(impl #name), head, methods));
+    out.extend(quote! {
         #[doc = #handler_doc]
         struct #handler<S> {
             service: ifw::Arc<S>,
@@ -412,19 +417,13 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                 &'a self,
                 object: &'a ifw::SourceObject,
                 method: usize,
-                #args_binding: ::std::vec::Vec<ifw::Value>,
+                args: ::std::vec::Vec<ifw::Value>,
             ) -> ifw::BoxFuture<'a, ifw::Value> {
-                let #source_binding = #name {
+                let source = #name {
                     object: ::std::clone::Clone::clone(object),
                     shared: ifw::Arc::clone(&self.shared),
                 };
-                #service_binding
-                ::std::boxed::Box::pin(async move {
-                    match method {
-                        #(#arms)*
-                        _ => ifw::Value::Invalid,
-                    }
-                })
+                ::std::boxed::Box::pin(#answer(ifw::Arc::clone(&self.service), source, method, args))
             }
 
             fn write_property<'a>(
@@ -437,5 +436,21 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                 ::std::boxed::Box::pin(async {})
             }
         }
-    }
+
+        #[doc = #answer_doc]
+        async fn #answer<S: #service>(
+            #service_binding: ifw::Arc<S>,
+            #source_binding: #name,
+            method: usize,
+            #args_binding: ::std::vec::Vec<ifw::Value>,
+        ) -> ifw::Value
+    });
+    arms.push(quote!(_ => ifw::Value::Invalid,));
+    let matched = super::braced(quote!(match method), TokenStream::new(), arms);
+    out.extend(super::braced(
+        TokenStream::new(),
+        TokenStream::new(),
+        vec![matched],
+    ));
+    out
 }
