@@ -125,6 +125,29 @@ where
     Value::Invalid
 }
 
+/// Answers a zoned getter slot `(zone)`: what `get` gives for the zone, or [`Value::Invalid`] for a
+/// zone the source does not have.
+pub fn zoned_value(args: &[Value], get: impl FnOnce(&str) -> Option<Value>) -> Value {
+    let zone: String = argument(args, 0).unwrap_or_default();
+    get(&zone).unwrap_or(Value::Invalid)
+}
+
+/// Answers a zoned setter slot `(value, zone)` as [`push`] answers a push method: the service's
+/// setter policy `set` gets both, a refusal is logged, the answer is [`Value::Invalid`].
+pub async fn zoned_push<T, F, Fut>(property: &'static str, args: &[Value], set: F) -> Value
+where
+    T: FromQtro,
+    F: FnOnce(T, String) -> Fut,
+    Fut: Future<Output = Result<(), Error>>,
+{
+    let result = match (argument(args, 0), argument::<String>(args, 1)) {
+        (Ok(value), Ok(zone)) => set(value, zone).await,
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    log_refused(property, result);
+    Value::Invalid
+}
+
 /// Reads argument `index` of a call as `T`.
 pub fn argument<T: FromQtro>(args: &[Value], index: usize) -> Result<T, Error> {
     match args.get(index) {

@@ -138,33 +138,13 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
                 let getter = lit(getter);
                 let value = to_value(p, quote!(&z.#f));
                 arms.push(quote! {
-                    #getter => {
-                        let zone: ::std::string::String = ifw::argument(&args, 0).unwrap_or_default();
-                        match src.zone(&zone) {
-                            ifw::Some(z) => #value,
-                            ifw::None => ifw::Value::Invalid,
-                        }
-                    }
+                    #getter => ifw::zoned_value(&args, |zone| src.zone(zone).map(|z| #value)),
                 });
             }
             if let Some(setter_slot) = p.setter {
                 let setter_slot = lit(setter_slot);
                 arms.push(quote! {
-                    #setter_slot => {
-                        let result = match (
-                            ifw::argument(&args, 0),
-                            ifw::argument::<::std::string::String>(&args, 1),
-                        ) {
-                            (ifw::Ok(value), ifw::Ok(zone)) => {
-                                svc.#setter(&src, value, zone).await
-                            }
-                            (ifw::Err(e), _) | (_, ifw::Err(e)) => {
-                                ifw::Err(e)
-                            }
-                        };
-                        ifw::log_refused(#qname, result);
-                        ifw::Value::Invalid
-                    }
+                    #setter_slot => ifw::zoned_push(#qname, &args, |v, zone| svc.#setter(&src, v, zone)).await,
                 });
             }
         }
