@@ -24,7 +24,10 @@ pub use crate::replica::{
     DEFAULT_RESULT_TIMEOUT, Operations, TypedEvents, cached, signal_argument,
 };
 pub use crate::replica::{changed, push_value};
-pub use crate::source::{PendingIds, answer, argument, log_refused, property, push, set_property};
+pub use crate::source::{
+    PendingIds, answer, argument, log_refused, property, push, set_property, zoned_push,
+    zoned_value,
+};
 pub use crate::{Error, FromQtro, PendingResult, ToQtro, Variant};
 pub use std::future::Future;
 pub use std::marker::{Send, Sync};
