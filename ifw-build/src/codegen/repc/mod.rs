@@ -95,8 +95,8 @@ pub fn rep_module_name(stem: &str) -> String {
 }
 
 /// The formatted Rust for a hand-written `.rep` file: a header comment, then `pub mod <stem in
-/// snake case> { … }` (see the [module docs](self)). `path` names the file in errors and gives
-/// the module its name.
+/// snake case> { … }` (see [`Builder::compile_rep`](crate::Builder::compile_rep)). `path` names
+/// the file in errors and gives the module its name.
 ///
 /// ```
 /// let rust = ifw_build::codegen::generate_rep(
