@@ -21,8 +21,11 @@
 //! `encode_proto`/`decode_proto`) that match the module's `.proto` file (see [`crate::proto`]).
 //!
 //! [`Options::build_source`] and [`Options::build_replica`] leave a side out. Runtime items are
-//! named only through `::ifw_core::codegen::…`. The output is deterministic: declaration order, no
-//! hashing, formatted by prettyplease.
+//! named only through `::ifw_core::codegen::…` (interface code through a module-local
+//! `use ::ifw_core::codegen as ifw;`, and leaves repeated logic to its helpers, so that each
+//! generated method is a call). The output is deterministic: declaration order, no hashing,
+//! formatted by prettyplease, the same text whether the interfaces are formatted on one thread or
+//! several.
 
 mod compile;
 mod interface;
@@ -170,7 +173,8 @@ fn select_attributes(
 }
 
 /// The formatted Rust source for `module` of `system`: a header comment saying what it was
-/// generated from, then `pub mod <module_snake_case> { … }`.
+/// generated from, then `pub mod <module_snake_case> { … }`. The interfaces are built and formatted
+/// on up to 8 threads (the text is the same for any number).
 ///
 /// ```
 /// let parsed = ifw_build::Frontend::new().parse_str(
