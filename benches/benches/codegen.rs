@@ -14,7 +14,6 @@
 //! most 10 timed iterations or 10 s.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ifw_build::codegen::{Options, generate, generate_tokens};
@@ -140,7 +139,11 @@ fn main() {
             "NOT met"
         }
     );
-    match Reference::find().and_then(|r| r.best(&path)) {
+    match ifw_benches::PythonBaseline::find(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("py/rep_baseline.py"),
+    )
+    .and_then(|r| r.best(&path))
+    {
         Some(baseline) => println!(
             "baseline (qface 2.0.14 parse + Jinja .rep per interface, best of 3): {:.3} s; ifw is {:.0}x faster",
             baseline.as_secs_f64(),
@@ -149,43 +152,5 @@ fn main() {
         None => println!(
             "(baseline not measured: run ../shared/oracle/setup.sh to install the reference parser)"
         ),
-    }
-}
-
-/// The baseline script and the Python that has qface installed.
-struct Reference {
-    python: PathBuf,
-    script: PathBuf,
-}
-
-impl Reference {
-    fn find() -> Option<Self> {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("py/rep_baseline.py");
-        let python = std::env::var_os("IFW_ORACLE_PYTHON")
-            .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("HOME")
-                    .map(|h| PathBuf::from(h).join(".cache/qface-oracle/bin/python"))
-            })?;
-        (script.is_file() && python.is_file()).then_some(Self { python, script })
-    }
-
-    /// The baseline's best total of three in-process runs.
-    fn best(&self, file: &Path) -> Option<Duration> {
-        let out = Command::new(&self.python)
-            .arg(&self.script)
-            .args(["--repeat", "3"])
-            .arg(file)
-            .output()
-            .ok()?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        if !out.status.success() {
-            eprintln!("baseline failed: {}", String::from_utf8_lossy(&out.stderr));
-        }
-        let best = text
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("best total "))?;
-        let seconds: f64 = best.trim_end_matches('s').parse().ok()?;
-        Some(Duration::from_secs_f64(seconds))
     }
 }

@@ -41,7 +41,9 @@ fn main() {
             ifw_benches::synth_rich(),
         ),
     ];
-    let reference = Reference::find();
+    let reference = ifw_benches::PythonBaseline::find(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/oracle/bench.py"),
+    );
     if reference.is_none() {
         println!(
             "(reference parser not installed: run ../shared/oracle/setup.sh to measure it in the same run)"
@@ -171,40 +173,4 @@ fn print_row(label: &str, size: usize, row: &Row, reference: Option<Duration>) {
         reference_text,
         ratio
     );
-}
-
-/// The reference parser's benchmark script and the Python that has qface installed.
-struct Reference {
-    python: PathBuf,
-    script: PathBuf,
-}
-
-impl Reference {
-    fn find() -> Option<Self> {
-        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
-        let script = shared.join("oracle/bench.py");
-        let python = std::env::var_os("IFW_ORACLE_PYTHON")
-            .map(PathBuf::from)
-            .or_else(|| {
-                std::env::var_os("HOME")
-                    .map(|h| PathBuf::from(h).join(".cache/qface-oracle/bin/python"))
-            })?;
-        (script.is_file() && python.is_file()).then_some(Self { python, script })
-    }
-
-    /// The reference's best total of three in-process runs.
-    fn best(&self, file: &Path) -> Option<Duration> {
-        let out = Command::new(&self.python)
-            .arg(&self.script)
-            .args(["--repeat", "3"])
-            .arg(file)
-            .output()
-            .ok()?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        let best = text
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("best total "))?;
-        let seconds: f64 = best.trim_end_matches('s').parse().ok()?;
-        Some(Duration::from_secs_f64(seconds))
-    }
 }

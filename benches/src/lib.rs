@@ -1,8 +1,12 @@
 //! Helpers for the `cargo bench -p ifw-benches` targets: synthetic QFace files of the sizes the
 //! reference parser was measured on (`shared/reference/qface-grammar.md` §8), and the build of
-//! the C++ Qt programs the transport benchmarks measure against ([`qt`]).
+//! the C++ Qt programs the transport benchmarks measure against ([`qt`]), and the Python
+//! baselines ([`PythonBaseline`]).
 
+mod baseline;
 pub mod qt;
+
+pub use baseline::PythonBaseline;
 
 use std::fmt::Write as _;
 

@@ -199,7 +199,8 @@ fn resolve(shared: &Mutex<Waiters>, args: Vec<Value>) {
             let _ = tx.send((ok, value));
         }
         None => {
-            // Another replica's result, or one that overtook its reply: keep a few.
+            // Another replica's result, or ours before the caller has registered its id (the
+            // reply wakes the caller while this signal comes through the event stream): keep a few.
             if w.early.len() == EARLY_RESULTS {
                 w.early.pop_front();
             }

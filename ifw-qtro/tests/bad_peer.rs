@@ -502,17 +502,7 @@ impl ifw_qtro::SourceHandler for Announcer {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn work_a_handler_leaves_behind_can_wait_for_its_reply() {
     let host = Host::listen("tcp://127.0.0.1:0").await.unwrap();
-    let source = ifw_qtro::SourceObject::builder(car::car_definition())
-        .values(vec![
-            Value::Int(0),
-            Value::from("car"),
-            Value::Int(0),
-            pos(3, 4),
-        ])
-        .signature(CAR_SIGNATURE)
-        .handler(Announcer)
-        .build()
-        .unwrap();
+    let source = car::car_source_with(0, Announcer);
     host.enable_remoting("Car", source).await.unwrap();
     let mut c = Raw::connect(host.url()).await;
     c.open_car().await;

@@ -256,6 +256,34 @@ impl<'a> Bound<'a> {
         }
     }
 
+    /// What a typed method that sends a member's arguments needs: its parameters
+    /// (`name: Type`, then `zone: &str` for a zoned interface) and the wire values in order.
+    pub(crate) fn wire_arguments(&self, params: &[BoundParam<'_>]) -> WireArguments {
+        let mut declared: Vec<TokenStream> = params
+            .iter()
+            .map(|p| {
+                let (n, t) = (&p.name, &p.ty);
+                quote!(#n: #t)
+            })
+            .collect();
+        let mut values: Vec<TokenStream> = params
+            .iter()
+            .map(|p| {
+                let n = &p.name;
+                quote!(ifw::to_wire(&#n))
+            })
+            .collect();
+        if self.zoned {
+            let z = Self::zone_param(params);
+            declared.push(quote!(#z: &str));
+            values.push(quote!(ifw::Value::from(#z)));
+        }
+        WireArguments {
+            params: declared,
+            values,
+        }
+    }
+
     /// The identifier of the trailing zone parameter: `zone`, or `in_zone` if a parameter of
     /// the member already has that name.
     pub(crate) fn zone_param(params: &[BoundParam<'_>]) -> Ident {
@@ -270,6 +298,14 @@ impl<'a> Bound<'a> {
 /// An index as an unsuffixed literal (`3`, not `3usize`).
 pub(crate) fn lit(n: usize) -> proc_macro2::Literal {
     proc_macro2::Literal::usize_unsuffixed(n)
+}
+
+/// The parameters and wire values of a typed method ([`Bound::wire_arguments`]).
+pub(crate) struct WireArguments {
+    /// `name: Type`, and the trailing `zone: &str` of a zoned interface.
+    pub(crate) params: Vec<TokenStream>,
+    /// The arguments as wire values, in order.
+    pub(crate) values: Vec<TokenStream>,
 }
 
 /// The parameters of an operation or signal.
@@ -348,71 +384,126 @@ fn definition(
     layout: &rep::Layout,
 ) -> Result<TokenStream, Diagnostic> {
     let scope = &class.name;
-    let param_names = |f: &rep::Function| -> Vec<String> {
-        f.params
-            .iter()
-            .map(|p| p.plain_name().to_string())
-            .collect()
+    let rows = class_rows(class, layout, str::to_owned);
+    let gadgets = used_gadgets(cx, interface)?;
+    Ok(rows.class_definition(&quote!(ifw), scope, &gadgets))
+}
+
+/// The signal, method and property rows of a class definition, in repc's index order (notify
+/// signals and push methods name their property; other members their parameters). Shared by the
+/// QFace and the hand-written `.rep` paths; `property_type` gives a property's Qt type name.
+pub(crate) fn class_rows(
+    class: &rep::Class,
+    layout: &rep::Layout,
+    property_type: impl Fn(&str) -> String,
+) -> ClassRows {
+    let scope = &class.name;
+    // The parameter names of the member that `signature` names in `list`.
+    let names_of = |list: &[rep::Function], signature: &str| -> Vec<String> {
+        list.iter()
+            .find(|f| signature.split('(').next() == Some(&f.name))
+            .map(|f| {
+                f.params
+                    .iter()
+                    .map(|p| p.plain_name().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
     };
-    let signals = layout.signals.iter().map(|s| {
-        let signature = s.signature.resolve(scope);
-        let names: Vec<String> = match s.notifies {
-            Some(p) => class
-                .properties
-                .get(p)
-                .map(|p| vec![p.name.clone()])
-                .unwrap_or_default(),
-            None => class
+    let property_name = |p: usize| -> Vec<String> {
+        class
+            .properties
+            .get(p)
+            .map(|p| vec![p.name.clone()])
+            .unwrap_or_default()
+    };
+    let signals = layout
+        .signals
+        .iter()
+        .map(|s| {
+            let signature = s.signature.resolve(scope);
+            let names = match s.notifies {
+                Some(p) => property_name(p),
+                None => names_of(&class.signals, &signature),
+            };
+            (signature, names)
+        })
+        .collect();
+    let methods = layout
+        .methods
+        .iter()
+        .map(|m| {
+            let signature = m.signature.resolve(scope);
+            let names = match m.pushes {
+                Some(p) => property_name(p),
+                None => names_of(&class.slots, &signature),
+            };
+            (signature, m.return_type.resolve(scope), names)
+        })
+        .collect();
+    let properties = layout
+        .properties
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let notify = layout
                 .signals
                 .iter()
-                .find(|f| signature.split('(').next() == Some(&f.name))
-                .map(param_names)
-                .unwrap_or_default(),
-        };
-        quote!((#signature, &[#(#names),*]))
-    });
-    let methods = layout.methods.iter().map(|m| {
-        let signature = m.signature.resolve(scope);
-        let return_type = m.return_type.resolve(scope);
-        let names: Vec<String> = match m.pushes {
-            Some(p) => class
-                .properties
-                .get(p)
-                .map(|p| vec![p.name.clone()])
-                .unwrap_or_default(),
-            None => class
-                .slots
-                .iter()
-                .find(|f| signature.split('(').next() == Some(&f.name))
-                .map(param_names)
-                .unwrap_or_default(),
-        };
-        quote!((#signature, #return_type, &[#(#names),*]))
-    });
-    let properties = layout.properties.iter().enumerate().map(|(i, p)| {
-        let name = &p.name;
-        let type_name = &p.type_name;
-        let notify = layout
+                .find(|s| s.notifies == Some(i))
+                .map(|s| s.signature.resolve(scope));
+            (p.name.clone(), property_type(&p.type_name), notify)
+        })
+        .collect();
+    ClassRows {
+        signals,
+        methods,
+        properties,
+    }
+}
+
+/// A class definition's rows ([`class_rows`]), as `ifw_core::codegen::class_definition` takes them.
+pub(crate) struct ClassRows {
+    /// `(signature, parameter names)`.
+    signals: Vec<(String, Vec<String>)>,
+    /// `(signature, return type, parameter names)`.
+    methods: Vec<(String, String, Vec<String>)>,
+    /// `(name, Qt type name, notify signature)`.
+    properties: Vec<(String, String, Option<String>)>,
+}
+
+impl ClassRows {
+    /// The call of `class_definition` that builds the definition; `runtime` is the path of
+    /// `ifw_core::codegen` where the code stands.
+    pub(crate) fn class_definition(
+        &self,
+        runtime: &TokenStream,
+        type_name: &str,
+        gadgets: &[TokenStream],
+    ) -> TokenStream {
+        let signals = self
             .signals
             .iter()
-            .find(|s| s.notifies == Some(i))
-            .map(|s| s.signature.resolve(scope));
-        let notify = match notify {
-            Some(n) => quote!(ifw::Some(#n)),
-            None => quote!(ifw::None),
-        };
-        quote!((#name, #type_name, #notify))
-    });
-    let gadgets = used_gadgets(cx, interface)?;
-    Ok(quote! {
-        ifw::class_definition(
-            #scope,
-            ::std::vec![#(#gadgets),*],
-            &[#(#signals),*],
-            &[#(#methods),*],
-            &[#(#properties),*],
-        )
-    })
+            .map(|(signature, names)| quote!((#signature, &[#(#names),*])));
+        let methods = self.methods.iter().map(
+            |(signature, return_type, names)| quote!((#signature, #return_type, &[#(#names),*])),
+        );
+        let properties = self.properties.iter().map(|(name, type_name, notify)| {
+            let notify = match notify {
+                Some(n) => quote!(#runtime::Some(#n)),
+                None => quote!(#runtime::None),
+            };
+            quote!((#name, #type_name, #notify))
+        });
+        quote! {
+            #runtime::class_definition(
+                #type_name,
+                ::std::vec![#(#gadgets),*],
+                &[#(#signals),*],
+                &[#(#methods),*],
+                &[#(#properties),*],
+            )
+        }
+    }
 }
 
 /// Gadget definitions for the structs the interface uses, transitively, in first-use order, then

@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc_attrs;
-use super::interface::{Bound, lit};
+use super::interface::{Bound, WireArguments, lit};
 use crate::model::TypeKind;
 
 /// `<Interface>Event`, `<Interface>Events` and `<Interface>Replica`.
@@ -149,24 +149,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
             let line = format!(" The `{}` operation.", o.name);
             quote!(#[doc = #line])
         });
-        let params = op.params.iter().map(|p| {
-            let n = &p.name;
-            let t = &p.ty;
-            quote!(#n: #t)
-        });
-        let mut values: Vec<_> = op
-            .params
-            .iter()
-            .map(|p| {
-                let n = &p.name;
-                quote!(ifw::to_wire(&#n))
-            })
-            .collect();
-        let zone = bound.zoned.then(|| Bound::zone_param(&op.params));
-        if let Some(z) = &zone {
-            values.push(quote!(ifw::Value::from(#z)));
-        }
-        let zone_param = zone.map(|z| quote!(#z: &str));
+        let WireArguments { params, values } = bound.wire_arguments(&op.params);
         let ret = &op.ret;
         let finish = if o.ty.kind == TypeKind::Void {
             quote! {
@@ -178,7 +161,7 @@ pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
         };
         methods.push(quote! {
             #doc
-            pub async fn #fname(&self, #(#params,)* #zone_param) -> ifw::Result<#ret> {
+            pub async fn #fname(&self, #(#params),*) -> ifw::Result<#ret> {
                 let value = self
                     .operations
                     .call(&self.replica, #method, #operation, ::std::vec![#(#values),*])

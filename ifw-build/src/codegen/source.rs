@@ -19,7 +19,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc_attrs;
-use super::interface::{Bound, BoundProperty, lit};
+use super::interface::{Bound, BoundProperty, WireArguments, lit};
 
 fn to_value(_p: &BoundProperty<'_>, expr: TokenStream) -> TokenStream {
     quote!(ifw::to_wire(#expr))
@@ -202,29 +202,12 @@ pub(crate) fn source(bound: &Bound<'_>) -> TokenStream {
             quote!(#[doc = #line])
         });
         let emit_line = format!(" Emits `{}` to every replica.", s.signal.name);
-        let params = s.params.iter().map(|p| {
-            let n = &p.name;
-            let t = &p.ty;
-            quote!(#n: #t)
-        });
-        let mut values: Vec<_> = s
-            .params
-            .iter()
-            .map(|p| {
-                let n = &p.name;
-                quote!(ifw::to_wire(&#n))
-            })
-            .collect();
-        let zone = bound.zoned.then(|| Bound::zone_param(&s.params));
-        if let Some(z) = &zone {
-            values.push(quote!(ifw::Value::from(#z)));
-        }
-        let zone_param = zone.map(|z| quote!(#z: &str));
+        let WireArguments { params, values } = bound.wire_arguments(&s.params);
         methods.push(quote! {
             #[doc = #emit_line]
             #[doc = ""]
             #doc
-            pub async fn #fname(&self, #(#params,)* #zone_param) -> ifw::Result<()> {
+            pub async fn #fname(&self, #(#params),*) -> ifw::Result<()> {
                 ifw::Ok(self.object.emit(#index, ::std::vec![#(#values),*]).await?)
             }
         });

@@ -430,7 +430,7 @@ fn flag(cx: &Context<'_>, e: &Enum) -> Result<TokenStream, Diagnostic> {
         let lit = Literal::u32_unsuffixed(value);
         consts.push(quote!(#doc pub const #konst: Self = Self(#lit);));
     }
-    let all = Literal::u32_unsuffixed(all);
+    let bit_set = bit_set(&name, &consts, all);
     let type_str = e.name.to_string();
     let derives = plain_value_derives();
     Ok(quote! {
@@ -439,6 +439,70 @@ fn flag(cx: &Context<'_>, e: &Enum) -> Result<TokenStream, Diagnostic> {
         #[serde(crate = "::ifw_core::codegen::serde", try_from = "u32", into = "u32")]
         pub struct #name(u32);
 
+        #bit_set
+
+        impl ::std::convert::From<#name> for u32 {
+            fn from(value: #name) -> u32 {
+                value.0
+            }
+        }
+
+        impl ::std::convert::TryFrom<u32> for #name {
+            type Error = ::ifw_core::codegen::Error;
+
+            fn try_from(bits: u32) -> ::std::result::Result<Self, Self::Error> {
+                Self::from_bits(bits).ok_or(::ifw_core::codegen::Error::InvalidEnumValue {
+                    type_name: #type_str,
+                    value: bits.into(),
+                })
+            }
+        }
+
+        impl ::ifw_core::codegen::ToQtro for #name {
+            fn to_qtro(&self) -> ::ifw_core::codegen::Value {
+                ::ifw_core::codegen::Value::UInt(self.0)
+            }
+        }
+
+        impl ::ifw_core::codegen::FromQtro for #name {
+            fn from_qtro(
+                value: &::ifw_core::codegen::Value,
+            ) -> ::std::result::Result<Self, ::ifw_core::codegen::Error> {
+                let raw = ::ifw_core::codegen::enum_value(value, #type_str)?;
+                let bits = u32::try_from(raw).map_err(|_| {
+                    ::ifw_core::codegen::Error::InvalidEnumValue {
+                        type_name: #type_str,
+                        value: raw,
+                    }
+                })?;
+                Self::try_from(bits)
+            }
+        }
+    })
+}
+
+/// The derives of enums and flags: small `Copy` values with serde.
+fn plain_value_derives() -> TokenStream {
+    quote! {
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            Default,
+            ::ifw_core::codegen::serde::Serialize,
+            ::ifw_core::codegen::serde::Deserialize
+        )]
+    }
+}
+
+/// The associated constants, methods and bit operators of a flag type: a `u32` newtype whose
+/// members are `consts`, `all` their union. Shared by QFace flags and `.rep` `FLAG`s.
+pub(crate) fn bit_set(name: &proc_macro2::Ident, consts: &[TokenStream], all: u32) -> TokenStream {
+    let all = Literal::u32_unsuffixed(all);
+    quote! {
         impl #name {
             #(#consts)*
             /// Every member's bits.
@@ -500,60 +564,5 @@ fn flag(cx: &Context<'_>, e: &Enum) -> Result<TokenStream, Diagnostic> {
                 Self(self.0 & other.0)
             }
         }
-
-        impl ::std::convert::From<#name> for u32 {
-            fn from(value: #name) -> u32 {
-                value.0
-            }
-        }
-
-        impl ::std::convert::TryFrom<u32> for #name {
-            type Error = ::ifw_core::codegen::Error;
-
-            fn try_from(bits: u32) -> ::std::result::Result<Self, Self::Error> {
-                Self::from_bits(bits).ok_or(::ifw_core::codegen::Error::InvalidEnumValue {
-                    type_name: #type_str,
-                    value: bits.into(),
-                })
-            }
-        }
-
-        impl ::ifw_core::codegen::ToQtro for #name {
-            fn to_qtro(&self) -> ::ifw_core::codegen::Value {
-                ::ifw_core::codegen::Value::UInt(self.0)
-            }
-        }
-
-        impl ::ifw_core::codegen::FromQtro for #name {
-            fn from_qtro(
-                value: &::ifw_core::codegen::Value,
-            ) -> ::std::result::Result<Self, ::ifw_core::codegen::Error> {
-                let raw = ::ifw_core::codegen::enum_value(value, #type_str)?;
-                let bits = u32::try_from(raw).map_err(|_| {
-                    ::ifw_core::codegen::Error::InvalidEnumValue {
-                        type_name: #type_str,
-                        value: raw,
-                    }
-                })?;
-                Self::try_from(bits)
-            }
-        }
-    })
-}
-
-/// The derives of enums and flags: small `Copy` values with serde.
-fn plain_value_derives() -> TokenStream {
-    quote! {
-        #[derive(
-            Debug,
-            Clone,
-            Copy,
-            PartialEq,
-            Eq,
-            Hash,
-            Default,
-            ::ifw_core::codegen::serde::Serialize,
-            ::ifw_core::codegen::serde::Deserialize
-        )]
     }
 }

@@ -172,6 +172,11 @@ impl SourceHandler for CarHandler {
 
 /// A `Car` source with the capture's initial values.
 pub fn car_source(speed: i32) -> SourceObject {
+    car_source_with(speed, CarHandler)
+}
+
+/// A `Car` source with the capture's initial values and another handler.
+pub fn car_source_with(speed: i32, handler: impl ifw_qtro::SourceHandler) -> SourceObject {
     SourceObject::builder(car_definition())
         .values(vec![
             Value::Int(speed),
@@ -180,7 +185,7 @@ pub fn car_source(speed: i32) -> SourceObject {
             pos(3, 4),
         ])
         .signature(CAR_SIGNATURE)
-        .handler(CarHandler)
+        .handler(handler)
         .build()
         .unwrap()
 }

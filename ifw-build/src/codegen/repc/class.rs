@@ -311,73 +311,11 @@ fn functions<'a>(
 fn definition(cx: &RepContext<'_>, class: &rep::Class, layout: &rep::Layout) -> TokenStream {
     let scope = &class.name;
     let name = Idents::new(scope).definition;
-    let names_of = |list: &[rep::Function], signature: &str| -> Vec<String> {
-        list.iter()
-            .find(|f| signature.split('(').next() == Some(&f.name))
-            .map(|f| {
-                f.params
-                    .iter()
-                    .map(|p| p.plain_name().to_string())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let signals = layout.signals.iter().map(|s| {
-        let signature = s.signature.resolve(scope);
-        let names: Vec<String> = match s.notifies {
-            Some(p) => class
-                .properties
-                .get(p)
-                .map(|p| vec![p.name.clone()])
-                .unwrap_or_default(),
-            None => names_of(&class.signals, &signature),
-        };
-        quote! {
-            ::ifw_core::codegen::SignalDef {
-                signature: #signature.into(),
-                parameter_names: ::std::vec![#(#names.into()),*],
-            }
-        }
-    });
-    let methods = layout.methods.iter().map(|m| {
-        let signature = m.signature.resolve(scope);
-        let return_type = m.return_type.resolve(scope);
-        let names: Vec<String> = match m.pushes {
-            Some(p) => class
-                .properties
-                .get(p)
-                .map(|p| vec![p.name.clone()])
-                .unwrap_or_default(),
-            None => names_of(&class.slots, &signature),
-        };
-        quote! {
-            ::ifw_core::codegen::MethodDef {
-                signature: #signature.into(),
-                return_type: #return_type.into(),
-                parameter_names: ::std::vec![#(#names.into()),*],
-            }
-        }
-    });
-    let properties = layout.properties.iter().enumerate().map(|(i, p)| {
-        let name = &p.name;
-        let type_name = if class.is_class_enum(&p.type_name) {
-            format!("{scope}::{}", p.type_name)
+    let rows = crate::codegen::interface::class_rows(class, layout, |type_name| {
+        if class.is_class_enum(type_name) {
+            format!("{scope}::{type_name}")
         } else {
-            p.type_name.clone()
-        };
-        let notify = match layout.signals.iter().find(|s| s.notifies == Some(i)) {
-            Some(s) => {
-                let n = s.signature.resolve(scope);
-                quote!(::std::option::Option::Some(#n.into()))
-            }
-            None => quote!(::std::option::Option::None),
-        };
-        quote! {
-            ::ifw_core::codegen::PropertyDef {
-                name: #name.into(),
-                type_name: #type_name.into(),
-                notify_signature: #notify,
-            }
+            type_name.to_owned()
         }
     });
     let enums = class.enums.iter().map(|e| {
@@ -408,18 +346,14 @@ fn definition(cx: &RepContext<'_>, class: &rep::Class, layout: &rep::Layout) -> 
         }
     });
     let gadgets = super::items::gadget_defs(cx);
+    let table = rows.class_definition(&quote!(::ifw_core::codegen), scope, &gadgets);
     let doc = format!(" The class definition of `{scope}`, in repc's index order.");
     quote! {
         #[doc = #doc]
         fn #name() -> ::ifw_core::codegen::ClassDefinition {
             ::ifw_core::codegen::ClassDefinition {
-                type_name: ::std::option::Option::Some(#scope.into()),
                 enums: ::std::vec![#(#enums),*],
-                qt_enums: ::std::vec::Vec::new(),
-                gadgets: ::std::vec![#(#gadgets),*],
-                signals: ::std::vec![#(#signals),*],
-                methods: ::std::vec![#(#methods),*],
-                properties: ::std::vec![#(#properties),*],
+                ..#table
             }
         }
     }

@@ -269,7 +269,7 @@ pub(crate) fn flag(
         let lit = Literal::u32_unsuffixed(bits);
         consts.push(quote!(#[doc = #line] pub const #konst: Self = Self(#lit);));
     }
-    let all = Literal::u32_unsuffixed(all);
+    let bit_set = crate::codegen::types::bit_set(&name, &consts, all);
     let doc = format!(" The `{qt}` flag (a set of `{}` bits).", f.enum_name);
     Ok(quote! {
         #[doc = #doc]
@@ -277,55 +277,7 @@ pub(crate) fn flag(
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
         pub struct #name(u32);
 
-        impl #name {
-            #(#consts)*
-            /// Every member's bits.
-            pub const ALL: Self = Self(#all);
-
-            /// The set with these bits, if every bit belongs to a member.
-            #[must_use]
-            pub const fn from_bits(bits: u32) -> ::std::option::Option<Self> {
-                if bits & !Self::ALL.0 == 0 {
-                    ::std::option::Option::Some(Self(bits))
-                } else {
-                    ::std::option::Option::None
-                }
-            }
-
-            /// The bits.
-            #[must_use]
-            pub const fn bits(self) -> u32 {
-                self.0
-            }
-
-            /// Whether every bit of `other` is set here.
-            #[must_use]
-            pub const fn contains(self, other: Self) -> bool {
-                self.0 & other.0 == other.0
-            }
-
-            /// Whether no bit is set.
-            #[must_use]
-            pub const fn is_empty(self) -> bool {
-                self.0 == 0
-            }
-        }
-
-        impl ::std::ops::BitOr for #name {
-            type Output = Self;
-
-            fn bitor(self, other: Self) -> Self {
-                Self(self.0 | other.0)
-            }
-        }
-
-        impl ::std::ops::BitAnd for #name {
-            type Output = Self;
-
-            fn bitand(self, other: Self) -> Self {
-                Self(self.0 & other.0)
-            }
-        }
+        #bit_set
 
         impl ::ifw_core::codegen::ToQtro for #name {
             fn to_qtro(&self) -> ::ifw_core::codegen::Value {
