@@ -29,7 +29,9 @@ fn cargo(args: &[&str], target_dir: &Path) -> (bool, String) {
         .arg(subcommand)
         .arg("--manifest-path")
         .arg(fixture().join("Cargo.toml"))
-        .arg("--offline")
+        // Its Cargo.lock as committed: crates already in Cargo's cache need no network (the
+        // workspace's own build fetched them), any other comes from crates.io.
+        .arg("--locked")
         .args(rest)
         .env("CARGO_TARGET_DIR", target_dir)
         .env_remove("RUSTFLAGS")
