@@ -19,13 +19,22 @@ fn climate() -> Parsed {
         .expect("the project's IDL is valid")
 }
 
+mod support;
+
 fn rust_of(parsed: &Parsed, module: &str) -> String {
-    generate(
+    let text = generate(
         &parsed.system,
         &parsed.system.modules[module],
         &Options::default(),
     )
-    .expect("the project's IDL generates")
+    .expect("the project's IDL generates");
+    assert_formatted(&text);
+    text
+}
+
+#[track_caller]
+fn assert_formatted(text: &str) {
+    assert_eq!(support::prettyplease_layout(text), Ok(()));
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! Qt's generator accepts, the `.rep` of every interface equals its golden
 //! (`<corpus>/goldens/ifcodegen/`), comment and blank lines aside and with the struct `#include`
 //! lines compared as a set (Qt's order is random); and the repc signature of what ifw emits equals
-//! Debian repc 6.4.2's (`signatures.tsv`). The self-contained `.rep` of every interface parses too.
+//! Debian repc 6.4.2's (`signatures.tsv`). The self-contained `.rep` of every interface parses too,
+//! and the generated Rust of each module is exactly in prettyplease's layout.
 //!
 //! For the 16 corpus files Qt's generator refuses, ifw's documented behaviour: `map<T>` becomes
 //! `QVariantMap` (so the 11 refused for a map are emitted, and their `.rep` parses), an
@@ -326,6 +327,13 @@ fn check(
         })?;
         file.class(&interface.name)
             .ok_or("class missing in the self-contained .rep")?;
+    }
+    // The Rust of the module is exactly in prettyplease's layout. (`org.qface.meta` uses types
+    // it never defines: Qt's templates render their names, the Rust generator refuses them.)
+    match ifw_build::codegen::generate(&parsed.system, module, &Default::default()) {
+        Ok(rust) => support::prettyplease_layout(&rust)?,
+        Err(e) if e.to_string().contains("unknown type `") => {}
+        Err(e) => return Err(format!("no Rust: {e}")),
     }
     Ok(module.interfaces.len())
 }

@@ -5,7 +5,8 @@
 //! The helpers here exist for generated code; applications have no reason to call them.
 
 pub use ifw_qtro::codec::{
-    ClassDefinition, EnumDef, EnumKey, FieldEncoding, GadgetDef, MethodDef, PropertyDef, SignalDef,
+    ClassDefinition, EnumDef, EnumKey, FieldEncoding, GadgetDef, GadgetField, MethodDef,
+    PropertyDef, SignalDef,
 };
 pub use ifw_qtro::{
     BoxFuture, Gadget, Host, Node, Replica, ReplicaEvent, ReplicaState, SourceHandler,
@@ -25,80 +26,173 @@ pub use crate::replica::{
 };
 pub use crate::replica::{changed, push_value};
 pub use crate::source::{
-    PendingIds, answer, argument, log_refused, property, push, set_property, zoned_push,
-    zoned_value,
+    PendingIds, Zones, answer, argument, debug_source, log_refused, property, push, set_property,
+    zone_names, zoned_push,
 };
 pub use crate::{Error, FromQtro, PendingResult, ToQtro, Variant};
 pub use std::future::Future;
+pub use std::iter::IntoIterator;
 pub use std::marker::{Send, Sync};
 pub use std::option::Option::{self, None, Some};
 pub use std::result::Result::{Err, Ok};
+pub use std::string::String;
 pub use std::sync::Arc;
+pub use std::time::Duration;
+pub use std::vec::Vec;
 
 /// The result of everything generated code does: `Result<T, ifw_core::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// A signal of a class table: signature and parameter names.
-pub type SignalRow<'a> = (&'a str, &'a [&'a str]);
-/// A method of a class table: signature, return type and parameter names.
-pub type MethodRow<'a> = (&'a str, &'a str, &'a [&'a str]);
-/// A property of a class table: name, type name and notify signature.
-pub type PropertyRow<'a> = (&'a str, &'a str, Option<&'a str>);
-
-/// The [`ClassDefinition`] of class `type_name` from compact tables, in repc's index order (the
-/// generated `<iface>_class_definition()` functions are one call of this).
+/// Builds a [`ClassDefinition`] member by member, in repc's index order: a generated
+/// `<iface>_class_definition()` function is one statement per signal, method, property and
+/// gadget row.
 ///
 /// ```
-/// use ifw_core::codegen::class_definition;
+/// use ifw_core::codegen::ClassBuilder;
 ///
-/// let d = class_definition(
-///     "Echo",
-///     Vec::new(),
-///     &[("textChanged(QString)", &["text"])],
-///     &[("pushText(QString)", "void", &["text"])],
-///     &[("text", "QString", Some("textChanged(QString)"))],
-/// );
+/// let mut c = ClassBuilder::new("Echo");
+/// c.gadget("Point");
+/// c.field("x", "int");
+/// c.signal("textChanged(QString)", &["text"]);
+/// c.method("pushText(QString)", "void", &["text"]);
+/// c.property("text", "QString", Some("textChanged(QString)"));
+/// let d = c.build();
 /// assert_eq!(d.type_name.as_deref(), Some("Echo"));
+/// assert_eq!(d.gadgets[0].fields[0].type_name, "int");
 /// assert_eq!(d.signals[0].parameter_names, ["text"]);
 /// assert_eq!(d.methods[0].return_type, "void");
 /// assert_eq!(d.properties[0].notify_signature.as_deref(), Some("textChanged(QString)"));
 /// ```
-pub fn class_definition(
-    type_name: &str,
-    gadgets: Vec<GadgetDef>,
-    signals: &[SignalRow<'_>],
-    methods: &[MethodRow<'_>],
-    properties: &[PropertyRow<'_>],
-) -> ClassDefinition {
-    let names = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect();
-    ClassDefinition {
-        type_name: Some(type_name.to_owned()),
-        enums: Vec::new(),
-        qt_enums: Vec::new(),
-        gadgets,
-        signals: signals
-            .iter()
-            .map(|(signature, params)| SignalDef {
-                signature: (*signature).to_owned(),
-                parameter_names: names(params),
-            })
-            .collect(),
-        methods: methods
-            .iter()
-            .map(|(signature, return_type, params)| MethodDef {
-                signature: (*signature).to_owned(),
-                return_type: (*return_type).to_owned(),
-                parameter_names: names(params),
-            })
-            .collect(),
-        properties: properties
-            .iter()
-            .map(|(name, type_name, notify)| PropertyDef {
-                name: (*name).to_owned(),
-                type_name: (*type_name).to_owned(),
-                notify_signature: notify.map(str::to_owned),
-            })
-            .collect(),
+#[derive(Debug)]
+pub struct ClassBuilder {
+    definition: ClassDefinition,
+    /// Where [`ClassBuilder::key`] adds: the last enum of the last gadget, or of the class.
+    keys_to_gadget: bool,
+}
+
+impl ClassBuilder {
+    /// An empty definition of class `type_name`.
+    pub fn new(type_name: &str) -> Self {
+        Self {
+            definition: ClassDefinition {
+                type_name: Some(type_name.to_owned()),
+                enums: Vec::new(),
+                qt_enums: Vec::new(),
+                gadgets: Vec::new(),
+                signals: Vec::new(),
+                methods: Vec::new(),
+                properties: Vec::new(),
+            },
+            keys_to_gadget: false,
+        }
+    }
+
+    /// A signal: signature and parameter names.
+    pub fn signal(&mut self, signature: &str, parameter_names: &[&str]) {
+        self.definition.signals.push(SignalDef {
+            signature: signature.to_owned(),
+            parameter_names: names(parameter_names),
+        });
+    }
+
+    /// A method: signature, return type and parameter names.
+    pub fn method(&mut self, signature: &str, return_type: &str, parameter_names: &[&str]) {
+        self.definition.methods.push(MethodDef {
+            signature: signature.to_owned(),
+            return_type: return_type.to_owned(),
+            parameter_names: names(parameter_names),
+        });
+    }
+
+    /// A property: name, type name and notify signal signature.
+    pub fn property(&mut self, name: &str, type_name: &str, notify: Option<&str>) {
+        self.definition.properties.push(PropertyDef {
+            name: name.to_owned(),
+            type_name: type_name.to_owned(),
+            notify_signature: notify.map(str::to_owned),
+        });
+    }
+
+    /// A gadget whose fields travel with their own typed operators (a Qt IF struct); its
+    /// fields follow with [`ClassBuilder::field`].
+    pub fn gadget(&mut self, name: &str) {
+        self.gadget_def(GadgetDef::typed(name, []));
+    }
+
+    /// A field of the last gadget.
+    pub fn field(&mut self, name: &str, type_name: &str) {
+        if let Some(g) = self.definition.gadgets.last_mut() {
+            g.fields.push(GadgetField {
+                name: name.to_owned(),
+                type_name: type_name.to_owned(),
+            });
+        }
+    }
+
+    /// A gadget as it is.
+    pub fn gadget_def(&mut self, gadget: GadgetDef) {
+        self.definition.gadgets.push(gadget);
+    }
+
+    /// A gadget that only holds enums (Qt IF's per-module enum class), which follow with
+    /// [`ClassBuilder::gadget_enum`].
+    pub fn enum_gadget(&mut self, name: &str) {
+        self.gadget_def(GadgetDef::new(name, []));
+    }
+
+    /// An unscoped, 4-byte enum (or flag) of the last gadget; its keys follow with
+    /// [`ClassBuilder::key`].
+    pub fn gadget_enum(&mut self, name: &str, is_flag: bool) {
+        if let Some(g) = self.definition.gadgets.last_mut() {
+            g.enums.push(enum_def(name, is_flag, false, 4));
+            self.keys_to_gadget = true;
+        }
+    }
+
+    /// An enum of the class itself (`size` bytes on the wire); its keys follow with
+    /// [`ClassBuilder::key`].
+    pub fn class_enum(&mut self, name: &str, is_scoped: bool, size: u32) {
+        self.definition
+            .enums
+            .push(enum_def(name, false, is_scoped, size));
+        self.keys_to_gadget = false;
+    }
+
+    /// A key of the last enum.
+    pub fn key(&mut self, name: &str, value: i32) {
+        let target = if self.keys_to_gadget {
+            self.definition
+                .gadgets
+                .last_mut()
+                .and_then(|g| g.enums.last_mut())
+        } else {
+            self.definition.enums.last_mut()
+        };
+        if let Some(e) = target {
+            e.keys.push(EnumKey {
+                name: name.to_owned(),
+                value,
+            });
+        }
+    }
+
+    /// The definition.
+    pub fn build(self) -> ClassDefinition {
+        self.definition
+    }
+}
+
+fn names(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
+}
+
+fn enum_def(name: &str, is_flag: bool, is_scoped: bool, size: u32) -> EnumDef {
+    EnumDef {
+        name: name.to_owned(),
+        is_flag,
+        is_scoped,
+        size,
+        keys: Vec::new(),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::Poll;
 
 use ifw_qtro::{SourceObject, Value};
@@ -125,13 +126,6 @@ where
     Value::Invalid
 }
 
-/// Answers a zoned getter slot `(zone)`: what `get` gives for the zone, or [`Value::Invalid`] for a
-/// zone the source does not have.
-pub fn zoned_value(args: &[Value], get: impl FnOnce(&str) -> Option<Value>) -> Value {
-    let zone: String = argument(args, 0).unwrap_or_default();
-    get(&zone).unwrap_or(Value::Invalid)
-}
-
 /// Answers a zoned setter slot `(value, zone)` as [`push`] answers a push method: the service's
 /// setter policy `set` gets both, a refusal is logged, the answer is [`Value::Invalid`].
 pub async fn zoned_push<T, F, Fut>(property: &'static str, args: &[Value], set: F) -> Value
@@ -207,4 +201,116 @@ mod tests {
             })
         );
     }
+}
+
+/// The property values of a zoned source, zone by zone (zone `""`, the interface's own, always
+/// exists), in the order given.
+///
+/// ```
+/// use ifw_core::codegen::Zones;
+///
+/// let zones = Zones::new([("FrontLeft".to_string(), 21)]);
+/// assert_eq!(zones.names(), ["FrontLeft"]);
+/// assert_eq!(zones.get(""), Some(0));
+/// assert!(zones.set("FrontLeft", &22, |v| v)?);
+/// assert!(!zones.set("FrontLeft", &22, |v| v)?);
+/// assert!(zones.set("Rear", &1, |v| v).is_err());
+/// assert_eq!(zones.read("FrontLeft", |v| *v), Some(22));
+/// # Ok::<(), ifw_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Zones<P>(Mutex<Vec<(String, P)>>);
+
+impl<P: Clone + Default> Zones<P> {
+    /// The zones and their values; a zone given twice keeps its last values, and zone `""` is
+    /// added with default values when it is not given.
+    pub fn new(zones: impl IntoIterator<Item = (String, P)>) -> Self {
+        let mut all: Vec<(String, P)> = Vec::new();
+        for (zone, values) in zones {
+            if let Some(slot) = all.iter_mut().find(|(z, _)| *z == zone) {
+                slot.1 = values;
+            } else {
+                all.push((zone, values));
+            }
+        }
+        if !all.iter().any(|(z, _)| z.is_empty()) {
+            all.insert(0, (String::new(), P::default()));
+        }
+        Self(Mutex::new(all))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<(String, P)>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Every zone but `""`, in the order given (what `availableZones()` reports).
+    pub fn names(&self) -> Vec<String> {
+        self.lock()
+            .iter()
+            .map(|(z, _)| z.clone())
+            .filter(|z| !z.is_empty())
+            .collect()
+    }
+
+    /// The values of `zone`, or `None` for a zone there is not.
+    pub fn get(&self, zone: &str) -> Option<P> {
+        self.read(zone, P::clone)
+    }
+
+    /// What `f` reads from the values of `zone`, or `None` for a zone there is not.
+    pub fn read<T>(&self, zone: &str, f: impl FnOnce(&P) -> T) -> Option<T> {
+        self.lock()
+            .iter()
+            .find(|(z, _)| z == zone)
+            .map(|(_, v)| f(v))
+    }
+
+    /// Sets the value `field` selects in `zone`; whether it changed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownZone`] for a zone there is not.
+    pub fn set<T: PartialEq + Clone>(
+        &self,
+        zone: &str,
+        value: &T,
+        field: impl FnOnce(&mut P) -> &mut T,
+    ) -> Result<bool, Error> {
+        let mut zones = self.lock();
+        let slot = zones
+            .iter_mut()
+            .find(|(z, _)| z == zone)
+            .ok_or_else(|| Error::UnknownZone(zone.into()))?;
+        let current = field(&mut slot.1);
+        if current == value {
+            return Ok(false);
+        }
+        value.clone_into(current);
+        Ok(true)
+    }
+
+    /// Answers a zoned getter slot `(zone)`: what `get` reads from the zone's values, or
+    /// [`Value::Invalid`] for a zone there is not.
+    pub fn answer(&self, args: &[Value], get: impl FnOnce(&P) -> Value) -> Value {
+        let zone: String = argument(args, 0).unwrap_or_default();
+        self.read(&zone, get).unwrap_or(Value::Invalid)
+    }
+}
+
+/// Answers an `availableZones()` slot: the zone names as a `QStringList`.
+pub fn zone_names(names: Vec<String>) -> Value {
+    Value::StringList(names.into_iter().map(Some).collect())
+}
+
+/// `Debug` of a generated source: its name and the schema-free source underneath.
+///
+/// # Errors
+///
+/// What the formatter gives.
+pub fn debug_source(
+    f: &mut std::fmt::Formatter<'_>,
+    name: &str,
+    object: &SourceObject,
+) -> std::fmt::Result {
+    f.debug_struct(name).field("object", object).finish()
 }

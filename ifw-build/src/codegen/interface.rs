@@ -5,10 +5,9 @@
 //! repc's by construction. Every generator of interface code starts from a [`Bound`].
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
 
-use super::types::{qt_field_type, qt_type_name, rust_type};
+use super::text::{Code, Unit, string_literal as lit_str};
+use super::types::{Paths, qt_field_type, qt_type_name, rust_type_text};
 use super::{Context, ident};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Interface, Operation, Parameter, Property, Signal, Symbol, TypeKind, TypeRef};
@@ -34,15 +33,15 @@ pub(crate) struct Bound<'a> {
     pub(crate) pending_signal: usize,
     /// Zoned: the index of the `availableZones()` slot.
     pub(crate) zones_method: Option<usize>,
-    /// The class definition, as tokens of an `ifw_core::codegen::ClassDefinition` expression.
-    pub(crate) definition: TokenStream,
+    /// The statements that build the class definition on a `ClassBuilder` named `c`.
+    pub(crate) definition: Vec<Statement>,
 }
 
 /// A property and where it lives on the wire.
 pub(crate) struct BoundProperty<'a> {
     pub(crate) property: &'a Property,
-    /// The Rust type.
-    pub(crate) ty: TokenStream,
+    /// The Rust type (`ifw::` paths).
+    pub(crate) ty: String,
     /// The Rust name in snake case (`string_value`).
     pub(crate) snake: String,
     /// Unzoned: the `PROP` index.
@@ -69,7 +68,7 @@ pub(crate) struct BoundOperation<'a> {
     pub(crate) operation: &'a Operation,
     pub(crate) method: usize,
     /// The Rust return type (`()` for void).
-    pub(crate) ret: TokenStream,
+    pub(crate) ret: String,
     pub(crate) params: Vec<BoundParam<'a>>,
 }
 
@@ -83,8 +82,10 @@ pub(crate) struct BoundSignal<'a> {
 /// A parameter with its Rust name and type.
 pub(crate) struct BoundParam<'a> {
     pub(crate) parameter: &'a Parameter,
-    pub(crate) name: Ident,
-    pub(crate) ty: TokenStream,
+    /// The Rust name.
+    pub(crate) name: String,
+    /// The Rust type (`ifw::` paths).
+    pub(crate) ty: String,
 }
 
 impl<'a> Bound<'a> {
@@ -128,7 +129,7 @@ impl<'a> Bound<'a> {
             if p.ty.kind == TypeKind::Model {
                 continue;
             }
-            let ty = rust_type(cx, &p.ty).map_err(|e| cx.error(p.origin, e))?;
+            let ty = rust_type_text(cx, &p.ty, Paths::Ifw).map_err(|e| cx.error(p.origin, e))?;
             let mut bound = BoundProperty {
                 property: p,
                 ty,
@@ -178,8 +179,8 @@ impl<'a> Bound<'a> {
             let method = method_named(&o.name)
                 .ok_or_else(|| cx.error(o.origin, format!("the .rep has no slot `{}`", o.name)))?;
             let ret = match o.ty.kind {
-                TypeKind::Void => quote!(()),
-                _ => rust_type(cx, &o.ty).map_err(|e| cx.error(o.origin, e))?,
+                TypeKind::Void => "()".to_string(),
+                _ => rust_type_text(cx, &o.ty, Paths::Ifw).map_err(|e| cx.error(o.origin, e))?,
             };
             let params = params(cx, o.parameters.values(), o.origin)?;
             operations.push(BoundOperation {
@@ -227,56 +228,56 @@ impl<'a> Bound<'a> {
     }
 
     /// A Rust type name for this interface with a suffix: `EchoSource`.
-    pub(crate) fn type_ident(&self, suffix: &str) -> Ident {
-        format_ident!(
-            "{}{suffix}",
-            self.interface.name.to_upper_camel_case(),
-            span = proc_macro2::Span::call_site()
-        )
+    pub(crate) fn type_name(&self, suffix: &str) -> String {
+        format!("{}{suffix}", self.interface.name.to_upper_camel_case())
+    }
+
+    /// The interface's name in snake case, the stem of its private functions.
+    pub(crate) fn snake(&self) -> String {
+        self.interface.name.to_snake_case()
     }
 
     /// The name of the private function that builds the class definition.
-    pub(crate) fn definition_fn(&self) -> Ident {
-        format_ident!("{}_class_definition", self.interface.name.to_snake_case())
+    pub(crate) fn definition_fn(&self) -> String {
+        format!("{}_class_definition", self.snake())
     }
 
     /// The private function that builds the class definition (shared by source and replica).
-    pub(crate) fn definition_item(&self) -> TokenStream {
-        let name = self.definition_fn();
-        let definition = &self.definition;
-        let doc = format!(
+    pub(crate) fn write_definition(&self, code: &mut Code) {
+        code.begin(Unit::Item);
+        code.doc(&format!(
             " The class definition of `{}`, in repc's index order.",
             self.lookup_name
-        );
-        quote! {
-            #[doc = #doc]
-            fn #name() -> ifw::ClassDefinition {
-                #definition
+        ));
+        code.open(format!(
+            "fn {}() -> ifw::ClassDefinition",
+            self.definition_fn()
+        ));
+        for statement in &self.definition {
+            match statement {
+                Statement::Line(line) => code.line(line),
+                Statement::Call(callee, args) => code.list(&format!("{callee}("), args, ");"),
             }
         }
+        code.close("");
+        code.end();
     }
 
     /// What a typed method that sends a member's arguments needs: its parameters
     /// (`name: Type`, then `zone: &str` for a zoned interface) and the wire values in order.
     pub(crate) fn wire_arguments(&self, params: &[BoundParam<'_>]) -> WireArguments {
-        let mut declared: Vec<TokenStream> = params
+        let mut declared: Vec<String> = params
             .iter()
-            .map(|p| {
-                let (n, t) = (&p.name, &p.ty);
-                quote!(#n: #t)
-            })
+            .map(|p| format!("{}: {}", p.name, p.ty))
             .collect();
-        let mut values: Vec<TokenStream> = params
+        let mut values: Vec<String> = params
             .iter()
-            .map(|p| {
-                let n = &p.name;
-                quote!(ifw::to_wire(&#n))
-            })
+            .map(|p| format!("ifw::to_wire(&{})", p.name))
             .collect();
         if self.zoned {
             let z = Self::zone_param(params);
-            declared.push(quote!(#z: &str));
-            values.push(quote!(ifw::Value::from(#z)));
+            declared.push(format!("{z}: &str"));
+            values.push(format!("ifw::Value::from({z})"));
         }
         WireArguments {
             params: declared,
@@ -286,26 +287,49 @@ impl<'a> Bound<'a> {
 
     /// The identifier of the trailing zone parameter: `zone`, or `in_zone` if a parameter of
     /// the member already has that name.
-    pub(crate) fn zone_param(params: &[BoundParam<'_>]) -> Ident {
+    pub(crate) fn zone_param(params: &[BoundParam<'_>]) -> &'static str {
         if params.iter().any(|p| p.name == "zone") {
-            format_ident!("in_zone")
+            "in_zone"
         } else {
-            format_ident!("zone")
+            "zone"
         }
     }
 }
 
-/// An index as an unsuffixed literal (`3`, not `3usize`).
-pub(crate) fn lit(n: usize) -> proc_macro2::Literal {
-    proc_macro2::Literal::usize_unsuffixed(n)
+/// A statement of generated code: a line as it is, or a call whose arguments break over lines
+/// when it does not fit.
+pub(crate) enum Statement {
+    /// A whole statement.
+    Line(String),
+    /// `callee(args…);`.
+    Call(String, Vec<String>),
+}
+
+impl Statement {
+    /// The statement on one line.
+    pub(crate) fn text(&self) -> String {
+        match self {
+            Self::Line(line) => line.clone(),
+            Self::Call(callee, args) => format!("{callee}({});", args.join(", ")),
+        }
+    }
 }
 
 /// The parameters and wire values of a typed method ([`Bound::wire_arguments`]).
 pub(crate) struct WireArguments {
     /// `name: Type`, and the trailing `zone: &str` of a zoned interface.
-    pub(crate) params: Vec<TokenStream>,
+    pub(crate) params: Vec<String>,
     /// The arguments as wire values, in order.
-    pub(crate) values: Vec<TokenStream>,
+    pub(crate) values: Vec<String>,
+}
+
+/// `ifw::Vec::from([values])`, or `ifw::Vec::new()` without values.
+pub(crate) fn vec_of(values: &[String]) -> String {
+    if values.is_empty() {
+        "ifw::Vec::new()".to_string()
+    } else {
+        format!("ifw::Vec::from([{}])", values.join(", "))
+    }
 }
 
 /// The parameters of an operation or signal.
@@ -316,7 +340,7 @@ fn params<'a>(
 ) -> Result<Vec<BoundParam<'a>>, Diagnostic> {
     let mut out: Vec<BoundParam<'a>> = Vec::new();
     for p in parameters {
-        let name = ident(&p.name.to_snake_case());
+        let name = ident(&p.name.to_snake_case()).to_string();
         if out.iter().any(|o| o.name == name) {
             return Err(cx.error(
                 origin,
@@ -326,7 +350,7 @@ fn params<'a>(
                 ),
             ));
         }
-        let ty = rust_type(cx, &p.ty).map_err(|e| cx.error(origin, e))?;
+        let ty = rust_type_text(cx, &p.ty, Paths::Ifw).map_err(|e| cx.error(origin, e))?;
         out.push(BoundParam {
             parameter: p,
             name,
@@ -375,18 +399,25 @@ fn upper_first(s: &str) -> String {
     }
 }
 
-/// The `ClassDefinition` of the class (repc's index order), with the gadgets of every struct the
-/// interface uses (nested ones too) and the module enums, as a dynamic replica would need them.
+/// The statements that build the `ClassDefinition` of the class (repc's index order), with the
+/// gadgets of every struct the interface uses (nested ones too) and the module enums, as a
+/// dynamic replica would need them.
 fn definition(
     cx: &Context<'_>,
     interface: &Interface,
     class: &rep::Class,
     layout: &rep::Layout,
-) -> Result<TokenStream, Diagnostic> {
+) -> Result<Vec<Statement>, Diagnostic> {
     let scope = &class.name;
     let rows = class_rows(class, layout, str::to_owned);
-    let gadgets = used_gadgets(cx, interface)?;
-    Ok(rows.class_definition(&quote!(ifw), scope, &gadgets))
+    let mut out = vec![Statement::Line(format!(
+        "let mut c = ifw::ClassBuilder::new({});",
+        lit_str(scope)
+    ))];
+    used_gadgets(cx, interface, &mut out)?;
+    rows.statements(&mut out, "ifw");
+    out.push(Statement::Line("c.build()".to_string()));
+    Ok(out)
 }
 
 /// The signal, method and property rows of a class definition, in repc's index order (notify
@@ -461,7 +492,7 @@ pub(crate) fn class_rows(
     }
 }
 
-/// A class definition's rows ([`class_rows`]), as `ifw_core::codegen::class_definition` takes them.
+/// A class definition's rows ([`class_rows`]), as `ifw_core::codegen::ClassBuilder` takes them.
 pub(crate) struct ClassRows {
     /// `(signature, parameter names)`.
     signals: Vec<(String, Vec<String>)>,
@@ -472,45 +503,45 @@ pub(crate) struct ClassRows {
 }
 
 impl ClassRows {
-    /// The call of `class_definition` that builds the definition; `runtime` is the path of
+    /// One statement per row on a `ClassBuilder` named `c`; `runtime` is the path of
     /// `ifw_core::codegen` where the code stands.
-    pub(crate) fn class_definition(
-        &self,
-        runtime: &TokenStream,
-        type_name: &str,
-        gadgets: &[TokenStream],
-    ) -> TokenStream {
-        let signals = self
-            .signals
-            .iter()
-            .map(|(signature, names)| quote!((#signature, &[#(#names),*])));
-        let methods = self.methods.iter().map(
-            |(signature, return_type, names)| quote!((#signature, #return_type, &[#(#names),*])),
-        );
-        let properties = self.properties.iter().map(|(name, type_name, notify)| {
+    pub(crate) fn statements(&self, out: &mut Vec<Statement>, runtime: &str) {
+        let names = |names: &[String]| {
+            let names: Vec<String> = names.iter().map(|n| lit_str(n)).collect();
+            format!("&[{}]", names.join(", "))
+        };
+        let call = |callee: &str, args: Vec<String>| Statement::Call(callee.to_string(), args);
+        for (signature, params) in &self.signals {
+            out.push(call("c.signal", vec![lit_str(signature), names(params)]));
+        }
+        for (signature, return_type, params) in &self.methods {
+            out.push(call(
+                "c.method",
+                vec![lit_str(signature), lit_str(return_type), names(params)],
+            ));
+        }
+        for (name, type_name, notify) in &self.properties {
             let notify = match notify {
-                Some(n) => quote!(#runtime::Some(#n)),
-                None => quote!(#runtime::None),
+                Some(n) => format!("{runtime}::Some({})", lit_str(n)),
+                None => format!("{runtime}::None"),
             };
-            quote!((#name, #type_name, #notify))
-        });
-        quote! {
-            #runtime::class_definition(
-                #type_name,
-                ::std::vec![#(#gadgets),*],
-                &[#(#signals),*],
-                &[#(#methods),*],
-                &[#(#properties),*],
-            )
+            out.push(call(
+                "c.property",
+                vec![lit_str(name), lit_str(type_name), notify],
+            ));
         }
     }
 }
 
-/// Gadget definitions for the structs the interface uses, transitively, in first-use order, then
-/// `QIfRemoteObjectsPendingResult`, then one enum-only gadget per module whose enums the interface
-/// uses (`Echomodule` holding `TestEnum`), which is how an enum inside a `QVariantList` is
-/// known by its size.
-fn used_gadgets(cx: &Context<'_>, interface: &Interface) -> Result<Vec<TokenStream>, Diagnostic> {
+/// Statements adding gadget definitions for the structs the interface uses, transitively, in
+/// first-use order, then `QIfRemoteObjectsPendingResult`, then one enum-only gadget per module
+/// whose enums the interface uses (`Echomodule` holding `TestEnum`), which is how an enum inside a
+/// `QVariantList` is known by its size.
+fn used_gadgets(
+    cx: &Context<'_>,
+    interface: &Interface,
+    out: &mut Vec<Statement>,
+) -> Result<(), Diagnostic> {
     let mut types: Vec<(&TypeRef, &crate::model::Module)> = Vec::new();
     for p in interface.properties.values() {
         types.push((&p.ty, cx.module));
@@ -524,7 +555,6 @@ fn used_gadgets(cx: &Context<'_>, interface: &Interface) -> Result<Vec<TokenStre
     }
     let mut structs: Vec<(String, String)> = Vec::new();
     let mut enum_modules: Vec<String> = Vec::new();
-    let mut gadgets = Vec::new();
     while let Some((ty, module)) = types.pop() {
         if let Some(nested) = ty.nested.as_deref() {
             types.push((nested, module));
@@ -550,16 +580,12 @@ fn used_gadgets(cx: &Context<'_>, interface: &Interface) -> Result<Vec<TokenStre
                     module: owner,
                     ..cx
                 };
-                let name = qt_type_name(&owner_cx, n);
-                let fields = s.fields.values().map(|f| {
-                    let field = f.name.to_string();
-                    let ty = qt_field_type(&owner_cx, &f.ty);
-                    quote!((#field, #ty))
-                });
-                gadgets.push(quote! {
-                    ifw::GadgetDef::typed(#name, [#(#fields),*])
-                });
+                let name = lit_str(&qt_type_name(&owner_cx, n));
+                out.push(Statement::Call("c.gadget".into(), vec![name]));
                 for f in s.fields.values() {
+                    let field = lit_str(&f.name);
+                    let ty = lit_str(&qt_field_type(&owner_cx, &f.ty));
+                    out.push(Statement::Call("c.field".into(), vec![field, ty]));
                     types.push((&f.ty, owner));
                 }
             }
@@ -569,7 +595,9 @@ fn used_gadgets(cx: &Context<'_>, interface: &Interface) -> Result<Vec<TokenStre
             _ => {}
         }
     }
-    gadgets.push(quote!(ifw::PendingResult::gadget_def()));
+    out.push(Statement::Line(
+        "c.gadget_def(ifw::PendingResult::gadget_def());".to_string(),
+    ));
     for m in &enum_modules {
         let Some(module) = cx.system.modules.get(m.as_str()) else {
             continue;
@@ -577,7 +605,11 @@ fn used_gadgets(cx: &Context<'_>, interface: &Interface) -> Result<Vec<TokenStre
         let owner_cx = Context { module, ..*cx };
         let last = module.name.rsplit('.').next().unwrap_or(&module.name);
         let class = qt_type_name(&owner_cx, &upper_first(last));
-        let enums = module.enums.values().map(|e| {
+        out.push(Statement::Call(
+            "c.enum_gadget".into(),
+            vec![lit_str(&class)],
+        ));
+        for e in module.enums.values() {
             let name = if e.is_flag {
                 match e.tags.attribute("config", "type") {
                     Some(serde_json::Value::String(t)) => t,
@@ -586,28 +618,14 @@ fn used_gadgets(cx: &Context<'_>, interface: &Interface) -> Result<Vec<TokenStre
             } else {
                 e.name.to_string()
             };
-            let is_flag = e.is_flag;
-            let keys = e.members.values().map(|k| {
-                let key = k.name.to_string();
+            let args = vec![lit_str(&name), e.is_flag.to_string()];
+            out.push(Statement::Call("c.gadget_enum".into(), args));
+            for k in e.members.values() {
                 let value = i32::try_from(k.value).unwrap_or_default();
-                quote!(ifw::EnumKey { name: #key.into(), value: #value })
-            });
-            quote! {
-                ifw::EnumDef {
-                    name: #name.into(),
-                    is_flag: #is_flag,
-                    is_scoped: false,
-                    size: 4,
-                    keys: ::std::vec![#(#keys),*],
-                }
+                let args = vec![lit_str(&k.name), value.to_string()];
+                out.push(Statement::Call("c.key".into(), args));
             }
-        });
-        gadgets.push(quote! {
-            ifw::GadgetDef {
-                enums: ::std::vec![#(#enums),*],
-                ..ifw::GadgetDef::new(#class, [])
-            }
-        });
+        }
     }
-    Ok(gadgets)
+    Ok(())
 }

@@ -34,6 +34,7 @@ mod repc;
 mod replica;
 mod service;
 mod source;
+mod text;
 mod types;
 
 pub use compile::{Builder, compile, compile_rep, configure};
@@ -129,6 +130,24 @@ impl Options {
         select_attributes(&self.trait_attributes, qualified, "trait")
     }
 
+    /// The trait attributes for the interface with this qualified name, as prettyplease prints
+    /// them (one entry per line).
+    fn trait_attribute_text_for(&self, qualified: &str) -> Result<Vec<String>, String> {
+        let mut lines = Vec::new();
+        for tokens in self.trait_attributes_for(qualified)? {
+            let file: syn::File = syn::parse2(quote!(#tokens trait T {}))
+                .map_err(|e| format!("trait attribute `{tokens}` is not an attribute: {e}"))?;
+            let printed = prettyplease::unparse(&file);
+            lines.extend(
+                printed
+                    .lines()
+                    .take_while(|l| !l.starts_with("trait T"))
+                    .map(str::to_string),
+            );
+        }
+        Ok(lines)
+    }
+
     /// Adds an attribute to the generated types that `path` selects: `.` for every type, a module
     /// name (`vehicle.climate`) for its types, or a qualified type name
     /// (`vehicle.climate.TemperatureRange`). A leading dot is ignored, as in prost-build.
@@ -192,9 +211,9 @@ pub fn generate(system: &System, module: &Module, options: &Options) -> Result<S
     generate_with(system, module, options, threads.min(8))
 }
 
-/// [`generate`] on at most `threads` threads: the module's types on this one, the interfaces in
-/// contiguous runs on the others. Each run is built, parsed and formatted inside its `pub mod`
-/// (so indentation and line breaks are those of the whole file) and its body is spliced in, in
+/// [`generate`] on at most `threads` threads: the module's types (as tokens, formatted by
+/// prettyplease) on this one, the interfaces in contiguous runs on the others. Interface code is
+/// written as text in prettyplease's layout ([`text`]), inside the `pub mod`, and spliced in in
 /// declaration order, so the text is the same for any number of threads.
 fn generate_with(
     system: &System,
@@ -207,7 +226,6 @@ fn generate_with(
         module,
         options,
     };
-    let name = module_ident(&module.name).to_string();
     let head = head_items(&cx)?;
     let doc = module_doc(module);
     let ident = module_ident(&module.name);
@@ -225,36 +243,27 @@ fn generate_with(
 
     let interfaces: Vec<&crate::model::Interface> = module.interfaces.values().collect();
     let run = interfaces.len().div_ceil(threads.max(1)).max(1);
-    let format_run = |part: &[&crate::model::Interface]| -> Result<String, Error> {
+    let write_run = |part: &[&crate::model::Interface]| -> Result<String, Error> {
         let mut diagnostics = Diagnostics::default();
-        let mut items = Vec::new();
+        let mut text = String::new();
         for interface in part {
-            match interface_items(&cx, interface) {
-                Ok(tokens) => items.extend(tokens),
+            match interface_text(&cx, interface) {
+                Ok(t) => text.push_str(&t),
                 Err(d) => diagnostics.push(d),
             }
         }
         if diagnostics.has_errors() {
             return Err(Error::Diagnostics(diagnostics));
         }
-        let ident = module_ident(&module.name);
-        let tokens = braced(quote!(pub mod #ident), TokenStream::new(), items);
-        let text = format_tokens(module, tokens)?;
-        if text == format!("pub mod {name} {{}}\n") {
-            return Ok(String::new());
-        }
-        text.strip_prefix(&format!("pub mod {name} {{\n"))
-            .and_then(|t| t.strip_suffix("}\n"))
-            .map(str::to_string)
-            .ok_or_else(|| bug(module, "an unexpected module frame"))
+        Ok(text)
     };
     let runs: Vec<Result<String, Error>> = if interfaces.len() <= run {
-        vec![format_run(&interfaces)]
+        vec![write_run(&interfaces)]
     } else {
         std::thread::scope(|scope| {
             let handles: Vec<_> = interfaces
                 .chunks(run)
-                .map(|part| scope.spawn(|| format_run(part)))
+                .map(|part| scope.spawn(|| write_run(part)))
                 .collect();
             handles
                 .into_iter()
@@ -321,8 +330,16 @@ pub fn generate_tokens(
     let mut items = head_items(&cx)?;
     let mut diagnostics = Diagnostics::default();
     for interface in module.interfaces.values() {
-        match interface_items(&cx, interface) {
-            Ok(tokens) => items.extend(tokens),
+        let tokens = interface_text(&cx, interface).and_then(|text| {
+            text.parse::<TokenStream>().map_err(|e| {
+                cx.error(
+                    interface.origin,
+                    format!("ifw-build wrote Rust it cannot read (a bug in ifw-build): {e}"),
+                )
+            })
+        });
+        match tokens {
+            Ok(tokens) => items.push(tokens),
             Err(d) => diagnostics.push(d),
         }
     }
@@ -382,25 +399,35 @@ fn head_items(cx: &Context<'_>) -> Result<Vec<TokenStream>, Error> {
     Ok(items)
 }
 
-/// Everything generated for one interface, from its `.rep` layout.
-fn interface_items(
+/// Everything generated for one interface, from its `.rep` layout, as text standing inside the
+/// module.
+fn interface_text(
     cx: &Context<'_>,
     interface: &crate::model::Interface,
-) -> Result<Vec<TokenStream>, Diagnostic> {
+) -> Result<String, Diagnostic> {
     let bound = interface::Bound::new(cx, interface)?;
     if !cx.options.source && !cx.options.replica {
-        return Ok(Vec::new());
+        return Ok(String::new());
     }
-    let mut items = vec![bound.definition_item()];
+    let mut code = text::Code::at(1);
+    bound.write_definition(&mut code);
     if cx.options.source {
-        items.push(source::properties(&bound));
-        items.push(service::service(cx, &bound)?);
-        items.push(source::source(&bound));
+        source::properties(&bound, &mut code);
+        service::service(cx, &bound, &mut code)?;
+        source::source(&bound, &mut code);
     }
     if cx.options.replica {
-        items.push(replica::replica(&bound));
+        replica::replica(&bound, &mut code);
     }
-    Ok(items)
+    code.finish().map_err(|e| {
+        cx.error(
+            interface.origin,
+            format!(
+                "ifw-build cannot format the code of `{}` (a bug in ifw-build): {e}",
+                interface.name
+            ),
+        )
+    })
 }
 
 /// `prefix { head rest… }`, moving the tokens of `rest` rather than copying them (interpolating a
@@ -485,20 +512,6 @@ pub(crate) fn doc_attrs(comment: Option<&str>) -> Option<TokenStream> {
         }
     });
     Some(quote!(#(#[doc = #lines])*))
-}
-
-/// `#[doc]` attributes for generated text whose paragraphs are separated by `\0`.
-pub(crate) fn doc_paragraphs(text: &str) -> TokenStream {
-    let mut lines = Vec::new();
-    for (i, paragraph) in text.split('\0').enumerate() {
-        if i > 0 {
-            lines.push(String::new());
-            lines.push(format!(" {paragraph}"));
-        } else {
-            lines.push(paragraph.to_string());
-        }
-    }
-    quote!(#(#[doc = #lines])*)
 }
 
 /// The text lines of a raw QFace doc comment.

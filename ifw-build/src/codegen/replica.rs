@@ -11,332 +11,356 @@
 //! - Events: property changes and signals as one generated enum.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 
-use super::doc_attrs;
-use super::interface::{Bound, WireArguments, lit};
+use super::interface::{Bound, WireArguments, vec_of};
+use super::source::write_constants;
+use super::text::{Code, Unit, string_literal as lit_str};
 use crate::model::TypeKind;
 
-/// `<Interface>Event`, `<Interface>Events` and `<Interface>Replica`.
-pub(crate) fn replica(bound: &Bound<'_>) -> TokenStream {
-    let name = bound.type_ident("Replica");
-    let event = bound.type_ident("Event");
-    let events = bound.type_ident("Events");
+/// Writes `<Interface>Event`, `<Interface>Events` and `<Interface>Replica`.
+pub(crate) fn replica(bound: &Bound<'_>, code: &mut Code) {
+    let name = bound.type_name("Replica");
+    let event = bound.type_name("Event");
+    let events = bound.type_name("Events");
     let lookup = &bound.lookup_name;
-    let signature = &bound.signature;
-    let definition = bound.definition_fn();
-    let pending = lit(bound.pending_signal);
+    let convert = format!("{}_event", bound.snake());
 
-    let mut methods = Vec::new();
-    let mut variants = Vec::new();
-    let mut change_arms = Vec::new();
-    let mut signal_arms = Vec::new();
-    let mut signal_fns = Vec::new();
-
+    // The event enum, its arms and the functions that read signal arguments.
+    let mut variants = Code::at(2);
+    let mut change_arms = Code::at(5);
+    let mut signal_arms = Code::at(5);
+    let mut signal_fns = Code::at(2);
     for p in &bound.properties {
-        let f = super::ident(&p.snake);
-        let setter = format_ident!("set_{}", p.snake);
-        let ty = &p.ty;
-        let qname = p.property.name.to_string();
-        let doc = doc_attrs(p.property.comment.as_deref()).unwrap_or_else(|| {
-            let line = format!(" The `{qname}` property.");
-            quote!(#[doc = #line])
-        });
-        let variant = format_ident!("{}Changed", p.property.name.to_upper_camel_case());
-        let variant_doc = format!(" `{qname}` changed.");
-        if let (Some(index), false) = (p.index, bound.zoned) {
-            let index = lit(index);
-            methods.push(quote! {
-                #doc
-                pub fn #f(&self) -> ifw::Result<#ty> {
-                    ifw::cached(&self.replica, #index)
-                }
-            });
-            if let Some(push) = p.push {
-                let push = lit(push);
-                let set_doc = format!(" Asks the source to set `{qname}`.");
-                methods.push(quote! {
-                    #[doc = #set_doc]
-                    pub async fn #setter(&self, value: #ty) -> ifw::Result<()> {
-                        ifw::push_value(&self.replica, #push, &value).await
-                    }
-                });
+        let variant = format!("{}Changed", p.property.name.to_upper_camel_case());
+        variants.doc(&format!(" `{}` changed.", p.property.name));
+        match (p.index, bound.zoned) {
+            (Some(index), false) => {
+                variants.line(format!("{variant}({}),", p.ty));
+                change_arms.line(format!(
+                    "{index} => ifw::changed(&value, {event}::{variant}),"
+                ));
             }
-            variants.push(quote!(#[doc = #variant_doc] #variant(#ty),));
-            change_arms.push(quote!(#index => ifw::changed(&value, #event::#variant),));
-        } else {
-            if let Some(getter) = p.getter {
-                let getter = lit(getter);
-                let get_doc = format!(" Asks the source for `{qname}` in `zone`.");
-                methods.push(quote! {
-                    #[doc = #get_doc]
-                    #[doc = ""]
-                    #doc
-                    pub async fn #f(&self, zone: &str) -> ifw::Result<#ty> {
-                        let value = self
-                            .replica
-                            .call_at(#getter, ::std::vec![ifw::Value::from(zone)])
-                            .await?;
-                        ifw::FromQtro::from_qtro(&value)
-                    }
-                });
-            }
-            if let Some(setter_slot) = p.setter {
-                let setter_slot = lit(setter_slot);
-                let set_doc = format!(
-                    " Asks the source to set `{qname}` in `zone`; a change comes back as an event."
+            _ => {
+                let Some(signal) = p.changed else {
+                    continue;
+                };
+                variants.open(&variant);
+                variants.doc(" The new value.");
+                variants.line(format!("value: {},", p.ty));
+                variants.doc(" The zone.");
+                variants.line("zone: ifw::String,");
+                variants.close(",");
+                let fname = format!("changed_{}", p.snake);
+                signal_fns.begin(Unit::Item);
+                signal_fns.open_fn(
+                    &format!("fn {fname}"),
+                    &["args: &[ifw::Value]".to_string()],
+                    &format!(" -> ifw::Result<{event}>"),
                 );
-                methods.push(quote! {
-                    #[doc = #set_doc]
-                    pub async fn #setter(&self, value: #ty, zone: &str) -> ifw::Result<()> {
-                        self.replica
-                            .call_at(
-                                #setter_slot,
-                                ::std::vec![
-                                    ifw::to_wire(&value),
-                                    ifw::Value::from(zone),
-                                ],
-                            )
-                            .await?;
-                        ifw::Ok(())
-                    }
-                });
-            }
-            if let Some(signal) = p.changed {
-                let signal = lit(signal);
-                variants.push(quote! {
-                    #[doc = #variant_doc]
-                    #variant {
-                        /// The new value.
-                        value: #ty,
-                        /// The zone.
-                        zone: ::std::string::String,
-                    },
-                });
-                let fname = format_ident!("changed_{}", p.snake);
-                signal_fns.push(quote! {
-                    fn #fname(args: &[ifw::Value]) -> ifw::Result<#event> {
-                        ifw::Ok(#event::#variant {
-                            value: ifw::signal_argument(args, 0)?,
-                            zone: ifw::signal_argument(args, 1)?,
-                        })
-                    }
-                });
-                signal_arms.push(quote! {
-                    ifw::ReplicaEvent::Signal { index: #signal, args, .. } => ifw::Some(#fname(&args)),
-                });
+                signal_fns.line("let value = ifw::signal_argument(args, 0)?;");
+                signal_fns.line("let zone = ifw::signal_argument(args, 1)?;");
+                signal_fns.struct_expr(
+                    "ifw::Ok(",
+                    &format!("{event}::{variant}"),
+                    &["value".to_string(), "zone".to_string()],
+                    ")",
+                );
+                signal_fns.close("");
+                signal_fns.end();
+                signal_arms.line(format!("{signal} => ifw::Some({fname}(&args)),"));
             }
         }
     }
-    if let Some(zones) = bound.zones_method {
-        let zones = lit(zones);
-        methods.push(quote! {
-            /// Asks the source for its zones (`availableZones()`; the interface's own zone `""` is
-            /// not among them).
-            pub async fn available_zones(&self) -> ifw::Result<::std::vec::Vec<::std::string::String>> {
-                let value = self.replica.call_at(#zones, ::std::vec::Vec::new()).await?;
-                ifw::FromQtro::from_qtro(&value)
-            }
-        });
-    }
-    for op in &bound.operations {
-        let o = op.operation;
-        let fname = super::ident(&o.name.to_snake_case());
-        let method = lit(op.method);
-        let operation = o.name.to_string();
-        let doc = doc_attrs(o.comment.as_deref()).unwrap_or_else(|| {
-            let line = format!(" The `{}` operation.", o.name);
-            quote!(#[doc = #line])
-        });
-        let WireArguments { params, values } = bound.wire_arguments(&op.params);
-        let ret = &op.ret;
-        let finish = if o.ty.kind == TypeKind::Void {
-            quote! {
-                let _ = value;
-                ifw::Ok(())
-            }
-        } else {
-            quote!(ifw::FromQtro::from_qtro(&value))
-        };
-        methods.push(quote! {
-            #doc
-            pub async fn #fname(&self, #(#params),*) -> ifw::Result<#ret> {
-                let value = self
-                    .operations
-                    .call(&self.replica, #method, #operation, ::std::vec![#(#values),*])
-                    .await?;
-                #finish
-            }
-        });
-    }
     for s in &bound.signals {
-        let variant = format_ident!("{}", s.signal.name.to_upper_camel_case());
-        let doc = doc_attrs(s.signal.comment.as_deref()).unwrap_or_else(|| {
-            let line = format!(" The `{}` signal.", s.signal.name);
-            quote!(#[doc = #line])
+        let variant = s.signal.name.to_upper_camel_case();
+        variants.doc_comment(s.signal.comment.as_deref(), || {
+            format!(" The `{}` signal.", s.signal.name)
         });
-        let mut fields: Vec<_> = s
+        let mut fields: Vec<(String, String, String)> = s
             .params
             .iter()
             .map(|p| {
-                let n = &p.name;
-                let t = &p.ty;
-                let line = format!(" `{}`.", p.parameter.name);
-                quote!(#[doc = #line] #n: #t,)
-            })
-            .collect();
-        let mut reads: Vec<_> = s
-            .params
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let n = &p.name;
-                let i = lit(i);
-                quote!(#n: ifw::signal_argument(args, #i)?,)
+                (
+                    format!(" `{}`.", p.parameter.name),
+                    p.name.clone(),
+                    p.ty.clone(),
+                )
             })
             .collect();
         if bound.zoned {
             let z = Bound::zone_param(&s.params);
-            let i = lit(s.params.len());
-            fields.push(quote!(/// The zone.
-                #z: ::std::string::String,));
-            reads.push(quote!(#z: ifw::signal_argument(args, #i)?,));
+            fields.push((
+                " The zone.".to_string(),
+                z.to_string(),
+                "ifw::String".to_string(),
+            ));
         }
-        let index = lit(s.index);
         if fields.is_empty() {
-            variants.push(quote!(#doc #variant,));
-            signal_arms.push(quote! {
-                ifw::ReplicaEvent::Signal { index: #index, .. } => ifw::Some(ifw::Ok(#event::#variant)),
-            });
-        } else {
-            variants.push(quote!(#doc #variant { #(#fields)* },));
-            let fname = format_ident!("signal_{}", s.signal.name.to_snake_case());
-            signal_fns.push(quote! {
-                fn #fname(args: &[ifw::Value]) -> ifw::Result<#event> {
-                    ifw::Ok(#event::#variant { #(#reads)* })
-                }
-            });
-            signal_arms.push(quote! {
-                ifw::ReplicaEvent::Signal { index: #index, args, .. } => ifw::Some(#fname(&args)),
-            });
+            variants.line(format!("{variant},"));
+            signal_arms.line(format!(
+                "{} => ifw::Some(ifw::Ok({event}::{variant})),",
+                s.index
+            ));
+            continue;
         }
+        variants.open(&variant);
+        for (doc, field, ty) in &fields {
+            variants.doc(doc);
+            variants.line(format!("{field}: {ty},"));
+        }
+        variants.close(",");
+        let fname = format!("signal_{}", s.signal.name.to_snake_case());
+        signal_fns.begin(Unit::Item);
+        signal_fns.open_fn(
+            &format!("fn {fname}"),
+            &["args: &[ifw::Value]".to_string()],
+            &format!(" -> ifw::Result<{event}>"),
+        );
+        for (i, (_, field, _)) in fields.iter().enumerate() {
+            signal_fns.line(format!("let {field} = ifw::signal_argument(args, {i})?;"));
+        }
+        let names: Vec<String> = fields.iter().map(|(_, f, _)| f.clone()).collect();
+        signal_fns.struct_expr("ifw::Ok(", &format!("{event}::{variant}"), &names, ")");
+        signal_fns.close("");
+        signal_fns.end();
+        signal_arms.line(format!("{} => ifw::Some({fname}(&args)),", s.index));
     }
-    let event_doc =
-        format!(" A change seen by a replica of `{lookup}`: a property change or a signal.");
-    let events_doc = format!(" The stream of [`{event}`]s of a [`{name}`].");
-    let replica_doc = format!(
-        " A typed replica of `{lookup}` (repc's layout and signature), as Qt IF's QtRO backend uses it. Cheap to clone.\0Property getters give the cached value (an error before the replica was first initialized); setters ask the source, and the cached value changes when the source reports the change."
-    );
-    let replica_doc = super::doc_paragraphs(&replica_doc);
-    let change_match = (!change_arms.is_empty()).then(|| {
-        quote! {
-            ifw::ReplicaEvent::PropertyChanged { index, value, .. } => match index {
-                #(#change_arms)*
-                _ => ifw::None,
-            },
-        }
-    });
-    let convert = format_ident!("{}_event", bound.interface.name.to_snake_case());
-    let event_enum = if variants.is_empty() {
-        quote! {
-            #[doc = #event_doc]
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #event {}
-        }
+
+    code.begin(Unit::Item);
+    code.doc(&format!(
+        " A change seen by a replica of `{lookup}`: a property change or a signal."
+    ));
+    code.line("#[derive(Debug, Clone, PartialEq)]");
+    if variants.is_empty() {
+        code.line(format!("pub enum {event} {{}}"));
     } else {
-        quote! {
-            #[doc = #event_doc]
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #event {
-                #(#variants)*
-            }
+        code.open(format!("pub enum {event}"));
+        code.append(variants);
+        code.close("");
+    }
+    code.end();
+    code.begin(Unit::Item);
+    code.doc(&format!(" The stream of [`{event}`]s of a [`{name}`]."));
+    code.line(format!("pub type {events} = ifw::TypedEvents<{event}>;"));
+    code.end();
+
+    code.begin(Unit::Item);
+    code.doc(" A replica event as the interface's event; `None` for what is not one");
+    code.doc(" (`pendingResultAvailable`).");
+    code.line("#[allow(clippy::collapsible_match, reason = \"a match per event kind\")]");
+    code.open_fn(
+        &format!("fn {convert}"),
+        &["event: ifw::ReplicaEvent".to_string()],
+        &format!(" -> ifw::Option<ifw::Result<{event}>>"),
+    );
+    code.append(signal_fns);
+    code.open("match event");
+    if !change_arms.is_empty() {
+        code.open("ifw::ReplicaEvent::PropertyChanged { index, value, .. } =>");
+        code.open("match index");
+        code.append(change_arms);
+        code.line("_ => ifw::None,");
+        code.close("");
+        code.close("");
+    }
+    if !signal_arms.is_empty() {
+        code.open("ifw::ReplicaEvent::Signal { index, args, .. } =>");
+        code.open("match index");
+        code.append(signal_arms);
+        code.line("_ => ifw::None,");
+        code.close("");
+        code.close("");
+    }
+    code.line("_ => ifw::None,");
+    code.close("");
+    code.close("");
+    code.end();
+
+    code.begin(Unit::Item);
+    code.doc_paragraphs(&format!(
+        " A typed replica of `{lookup}` (repc's layout and signature), as Qt IF's QtRO backend uses it. Cheap to clone.\0Property getters give the cached value (an error before the replica was first initialized); setters ask the source, and the cached value changes when the source reports the change."
+    ));
+    code.line("#[derive(Debug, Clone)]");
+    code.open(format!("pub struct {name}"));
+    code.line("replica: ifw::Replica,");
+    code.line("operations: ifw::Arc<ifw::Operations>,");
+    code.close("");
+    code.end();
+
+    code.begin(Unit::Item);
+    code.open(format!("impl {name}"));
+    write_constants(bound, code);
+    code.lines(&ACQUIRE.replace("{PENDING}", &bound.pending_signal.to_string()));
+    code.begin(Unit::ImplMember);
+    code.doc(" Property changes and signals from now on.");
+    code.open_fn(
+        "pub fn subscribe",
+        &["&self".to_string()],
+        &format!(" -> {events}"),
+    );
+    code.line(format!("ifw::TypedEvents::new(&self.replica, {convert})"));
+    code.close("");
+    code.end();
+    for p in &bound.properties {
+        write_property(bound, p, code);
+    }
+    if let Some(zones) = bound.zones_method {
+        code.begin(Unit::ImplMember);
+        code.doc(" Asks the source for its zones (`availableZones()`; the interface's own zone `\"\"` is");
+        code.doc(" not among them).");
+        code.open("pub async fn available_zones(&self) -> ifw::Result<ifw::Vec<ifw::String>>");
+        code.line(format!(
+            "let value = self.replica.call_at({zones}, ifw::Vec::new()).await?;"
+        ));
+        code.line("ifw::FromQtro::from_qtro(&value)");
+        code.close("");
+        code.end();
+    }
+    for op in &bound.operations {
+        let o = op.operation;
+        code.begin(Unit::ImplMember);
+        code.doc_comment(o.comment.as_deref(), || {
+            format!(" The `{}` operation.", o.name)
+        });
+        let WireArguments { mut params, values } = bound.wire_arguments(&op.params);
+        params.insert(0, "&self".to_string());
+        code.open_fn(
+            &format!("pub async fn {}", super::ident(&o.name.to_snake_case())),
+            &params,
+            &format!(" -> ifw::Result<{}>", op.ret),
+        );
+        code.line(format!("let args = {};", vec_of(&values)));
+        code.line(format!("let operation = {};", lit_str(&o.name)));
+        code.line(format!(
+            "let call = self.operations.call(&self.replica, {}, operation, args);",
+            op.method
+        ));
+        if o.ty.kind == TypeKind::Void {
+            code.line("call.await?;");
+            code.line("ifw::Ok(())");
+        } else {
+            code.line("let value = call.await?;");
+            code.line("ifw::FromQtro::from_qtro(&value)");
         }
-    };
-    let _ = pending;
-    let mut out = quote! {
-        #event_enum
-
-        #[doc = #events_doc]
-        pub type #events = ifw::TypedEvents<#event>;
-
-        /// A replica event as the interface's event; `None` for what is not one
-        /// (`pendingResultAvailable`).
-        fn #convert(
-            event: ifw::ReplicaEvent,
-        ) -> ifw::Option<ifw::Result<#event>> {
-            #(#signal_fns)*
-            match event {
-                #change_match
-                #(#signal_arms)*
-                _ => ifw::None,
-            }
-        }
-
-        #replica_doc
-        #[derive(Debug, Clone)]
-        pub struct #name {
-            replica: ifw::Replica,
-            operations: ifw::Arc<ifw::Operations>,
-        }
-
-    };
-    let head = quote! {
-            /// The name Qt IF remotes and acquires this interface under: its qualified name.
-            pub const LOOKUP_NAME: &'static str = #lookup;
-            /// repc's signature of the class.
-            pub const SIGNATURE: &'static str = #signature;
-
-            /// The class definition, in repc's index order.
-            pub fn definition() -> ifw::ClassDefinition {
-                #definition()
-            }
-
-            /// Acquires the interface from `node` under [`Self::LOOKUP_NAME`].
-            pub fn acquire(node: &ifw::Node) -> Self {
-                Self::acquire_as(node, Self::LOOKUP_NAME)
-            }
-
-            /// Acquires the interface from `node` under another name.
-            pub fn acquire_as(node: &ifw::Node, name: &str) -> Self {
-                Self::acquire_with(node, name, ifw::DEFAULT_RESULT_TIMEOUT)
-            }
-
-            /// Acquires the interface under `name`; operations wait at most `result_timeout` for a
-            /// deferred result.
-            pub fn acquire_with(
-                node: &ifw::Node,
-                name: &str,
-                result_timeout: ::std::time::Duration,
-            ) -> Self {
-                let replica = node.acquire(name, Self::definition(), ifw::Some(Self::SIGNATURE));
-                Self {
-                    replica,
-                    operations: ifw::Arc::new(ifw::Operations::new(#pending, result_timeout)),
-                }
-            }
-
-            /// The schema-free replica underneath.
-            pub fn replica(&self) -> &ifw::Replica {
-                &self.replica
-            }
-
-            /// Where the replica stands.
-            pub fn state(&self) -> ifw::ReplicaState {
-                self.replica.state()
-            }
-
-            /// Waits until the replica is initialized, at most `timeout`.
-            pub async fn wait_ready(&self, timeout: ::std::time::Duration) -> ifw::Result<()> {
-                ifw::Ok(self.replica.wait_ready(timeout).await?)
-            }
-
-            /// Property changes and signals from now on.
-            pub fn subscribe(&self) -> #events {
-                ifw::TypedEvents::new(&self.replica, #convert)
-            }
-
-    };
-    out.extend(super::braced(quote!(impl #name), head, methods));
-    out
+        code.close("");
+        code.end();
+    }
+    code.close("");
+    code.end();
 }
+
+/// A property's getter and setter on the replica.
+fn write_property(bound: &Bound<'_>, p: &super::interface::BoundProperty<'_>, code: &mut Code) {
+    let f = super::ident(&p.snake);
+    let setter = format!("set_{}", p.snake);
+    let ty = &p.ty;
+    let qname = &p.property.name;
+    if let (Some(index), false) = (p.index, bound.zoned) {
+        code.begin(Unit::ImplMember);
+        code.doc_comment(p.property.comment.as_deref(), || {
+            format!(" The `{qname}` property.")
+        });
+        code.open_fn(
+            &format!("pub fn {f}"),
+            &["&self".to_string()],
+            &format!(" -> ifw::Result<{ty}>"),
+        );
+        code.line(format!("ifw::cached(&self.replica, {index})"));
+        code.close("");
+        code.end();
+        if let Some(push) = p.push {
+            code.begin(Unit::ImplMember);
+            code.doc(&format!(" Asks the source to set `{qname}`."));
+            code.open_fn(
+                &format!("pub async fn {setter}"),
+                &["&self".to_string(), format!("value: {ty}")],
+                " -> ifw::Result<()>",
+            );
+            code.line(format!(
+                "ifw::push_value(&self.replica, {push}, &value).await"
+            ));
+            code.close("");
+            code.end();
+        }
+        return;
+    }
+    if let Some(getter) = p.getter {
+        code.begin(Unit::ImplMember);
+        code.doc(&format!(" Asks the source for `{qname}` in `zone`."));
+        code.doc("");
+        code.doc_comment(p.property.comment.as_deref(), || {
+            format!(" The `{qname}` property.")
+        });
+        code.open_fn(
+            &format!("pub async fn {f}"),
+            &["&self".to_string(), "zone: &str".to_string()],
+            &format!(" -> ifw::Result<{ty}>"),
+        );
+        code.line("let args = ifw::Vec::from([ifw::Value::from(zone)]);");
+        code.line(format!(
+            "let value = self.replica.call_at({getter}, args).await?;"
+        ));
+        code.line("ifw::FromQtro::from_qtro(&value)");
+        code.close("");
+        code.end();
+    }
+    if let Some(slot) = p.setter {
+        code.begin(Unit::ImplMember);
+        code.doc(&format!(
+            " Asks the source to set `{qname}` in `zone`; a change comes back as an event."
+        ));
+        code.open_fn(
+            &format!("pub async fn {setter}"),
+            &[
+                "&self".to_string(),
+                format!("value: {ty}"),
+                "zone: &str".to_string(),
+            ],
+            " -> ifw::Result<()>",
+        );
+        code.line("let args = ifw::Vec::from([ifw::to_wire(&value), ifw::Value::from(zone)]);");
+        code.line(format!("self.replica.call_at({slot}, args).await?;"));
+        code.line("ifw::Ok(())");
+        code.close("");
+        code.end();
+    }
+}
+
+/// The replica methods that do not depend on the interface (`{PENDING}`: the index of
+/// `pendingResultAvailable`).
+const ACQUIRE: &str = "/// Acquires the interface from `node` under [`Self::LOOKUP_NAME`].
+pub fn acquire(node: &ifw::Node) -> Self {
+    Self::acquire_as(node, Self::LOOKUP_NAME)
+}
+/// Acquires the interface from `node` under another name.
+pub fn acquire_as(node: &ifw::Node, name: &str) -> Self {
+    Self::acquire_with(node, name, ifw::DEFAULT_RESULT_TIMEOUT)
+}
+/// Acquires the interface under `name`; operations wait at most `result_timeout` for a
+/// deferred result.
+pub fn acquire_with(
+    node: &ifw::Node,
+    name: &str,
+    result_timeout: ifw::Duration,
+) -> Self {
+    let signature = ifw::Some(Self::SIGNATURE);
+    let replica = node.acquire(name, Self::definition(), signature);
+    let operations = ifw::Operations::new({PENDING}, result_timeout);
+    Self {
+        replica,
+        operations: ifw::Arc::new(operations),
+    }
+}
+/// The schema-free replica underneath.
+pub fn replica(&self) -> &ifw::Replica {
+    &self.replica
+}
+/// Where the replica stands.
+pub fn state(&self) -> ifw::ReplicaState {
+    self.replica.state()
+}
+/// Waits until the replica is initialized, at most `timeout`.
+pub async fn wait_ready(&self, timeout: ifw::Duration) -> ifw::Result<()> {
+    ifw::Ok(self.replica.wait_ready(timeout).await?)
+}
+";

@@ -30,37 +30,60 @@ use super::{Context, doc_attrs, ident, module_ident};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Enum, Origin, Struct, Symbol, TypeKind, TypeRef};
 
-/// The Rust type of a QFace type used in this module.
+/// The Rust type of a QFace type used in this module, as tokens (full `::std` paths).
 pub(crate) fn rust_type(cx: &Context<'_>, ty: &TypeRef) -> Result<TokenStream, String> {
+    rust_type_text(cx, ty, Paths::Std)?
+        .parse()
+        .map_err(|e| format!("ifw-build wrote a Rust type it cannot read (a bug): {e}"))
+}
+
+/// How [`rust_type_text`] names the standard types.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Paths {
+    /// `::std::string::String`, `::std::vec::Vec<T>`, `::std::collections::BTreeMap<…>`: for
+    /// the module's types, before the `ifw` alias.
+    Std,
+    /// `ifw::String`, `ifw::Vec<T>`, `ifw::Map<T>`, `ifw::Variant`: for interface code, under
+    /// `use ::ifw_core::codegen as ifw;` (the same types, re-exported).
+    Ifw,
+}
+
+/// The Rust type of a QFace type used in this module, as text.
+pub(crate) fn rust_type_text(
+    cx: &Context<'_>,
+    ty: &TypeRef,
+    paths: Paths,
+) -> Result<String, String> {
     let nested = || match ty.nested.as_deref() {
-        Some(inner) => rust_type(cx, inner),
+        Some(inner) => rust_type_text(cx, inner, paths),
         None => Err(format!("`{}` without an element type", ty.name)),
     };
+    let ifw = paths == Paths::Ifw;
     Ok(match ty.kind {
         TypeKind::Primitive => match &*ty.name {
-            "int" => quote!(i32),
-            "real" => quote!(f64),
-            "bool" => quote!(bool),
-            "string" => quote!(::std::string::String),
-            "var" => quote!(::ifw_core::codegen::Variant),
+            "int" => "i32".to_string(),
+            "real" => "f64".to_string(),
+            "bool" => "bool".to_string(),
+            "string" if ifw => "ifw::String".to_string(),
+            "string" => "::std::string::String".to_string(),
+            "var" if ifw => "ifw::Variant".to_string(),
+            "var" => "::ifw_core::codegen::Variant".to_string(),
             other => return Err(format!("unknown primitive type `{other}`")),
         },
-        TypeKind::List | TypeKind::Model => {
-            let inner = nested()?;
-            quote!(::std::vec::Vec<#inner>)
-        }
-        TypeKind::Map => {
-            let inner = nested()?;
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
-        }
+        TypeKind::List | TypeKind::Model if ifw => format!("ifw::Vec<{}>", nested()?),
+        TypeKind::List | TypeKind::Model => format!("::std::vec::Vec<{}>", nested()?),
+        TypeKind::Map if ifw => format!("ifw::Map<{}>", nested()?),
+        TypeKind::Map => format!(
+            "::std::collections::BTreeMap<::std::string::String, {}>",
+            nested()?
+        ),
         TypeKind::Complex => match cx.system.resolve_type(cx.module, &ty.name) {
             Some(Symbol::Struct(m, n) | Symbol::Enum(m, n)) => {
                 let name = ident(&type_name(n));
                 if m == &*cx.module.name {
-                    quote!(#name)
+                    name.to_string()
                 } else {
-                    let module = module_ident(m);
-                    quote!(super::#module::#name)
+                    format!("super::{}::{name}", module_ident(m))
                 }
             }
             Some(Symbol::Interface(..)) => {

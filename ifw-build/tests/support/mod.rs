@@ -86,3 +86,27 @@ pub(crate) fn run_cases<T: std::fmt::Display>(
     println!("{name}: {passed} passed, {failed} failed");
     (passed, failed)
 }
+
+/// `Err` with the first differing line unless the generated file (header comment aside) is
+/// exactly what prettyplease prints for it: interface code is written in prettyplease's layout
+/// rather than printed by it, and this is what keeps the two equal.
+pub(crate) fn prettyplease_layout(text: &str) -> Result<(), String> {
+    let body = text.split_once("\n\n").map_or(text, |(_, body)| body);
+    let file = syn::parse_file(body).map_err(|e| format!("generated Rust does not parse: {e}"))?;
+    let printed = prettyplease::unparse(&file);
+    if printed == body {
+        return Ok(());
+    }
+    let diff = printed
+        .lines()
+        .zip(body.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+        .map_or_else(
+            || "at the end".to_string(),
+            |(i, (a, b))| format!("at line {}:\nprettyplease: {a}\ngenerated:    {b}", i + 1),
+        );
+    Err(format!(
+        "the generated text is not prettyplease's layout; first difference {diff}"
+    ))
+}

@@ -23,6 +23,7 @@ use quote::{format_ident, quote};
 
 use super::types::{CppType, Named};
 use super::{RepContext, rust_ident};
+use crate::codegen::interface::Statement;
 use crate::diagnostic::Diagnostic;
 use crate::rep::{self, Modifier, PropertyKind};
 
@@ -318,7 +319,15 @@ fn definition(cx: &RepContext<'_>, class: &rep::Class, layout: &rep::Layout) -> 
             type_name.to_owned()
         }
     });
-    let enums = class.enums.iter().map(|e| {
+    let mut statements = vec![format!(
+        "let mut c = ::ifw_core::codegen::ClassBuilder::new({});",
+        crate::codegen::text::string_literal(scope)
+    )];
+    for gadget in super::items::gadget_defs(cx) {
+        statements.push(format!("c.gadget_def({gadget});"));
+    }
+    let mut rows_statements = Vec::new();
+    for e in &class.enums {
         let key = format!("{scope}::{}", e.name);
         let size = match cx
             .table
@@ -328,33 +337,31 @@ fn definition(cx: &RepContext<'_>, class: &rep::Class, layout: &rep::Layout) -> 
             Some(Named::Enum { size, .. }) => *size,
             _ => 4,
         };
-        let enum_name = &e.name;
-        let scoped = e.scoped;
-        let keys = e.values.iter().map(|v| {
-            let key = &v.name;
-            let value = v.value;
-            quote!(::ifw_core::codegen::EnumKey { name: #key.into(), value: #value })
-        });
-        quote! {
-            ::ifw_core::codegen::EnumDef {
-                name: #enum_name.into(),
-                is_flag: false,
-                is_scoped: #scoped,
-                size: #size,
-                keys: ::std::vec![#(#keys),*],
-            }
+        statements.push(format!(
+            "c.class_enum({}, {}, {size});",
+            crate::codegen::text::string_literal(&e.name),
+            e.scoped
+        ));
+        for v in &e.values {
+            statements.push(format!(
+                "c.key({}, {});",
+                crate::codegen::text::string_literal(&v.name),
+                v.value
+            ));
         }
+    }
+    rows.statements(&mut rows_statements, "::ifw_core::codegen");
+    statements.extend(rows_statements.iter().map(Statement::text));
+    statements.push("c.build()".to_string());
+    let body: TokenStream = statements.concat().parse().unwrap_or_else(|e| {
+        let message = format!("ifw-build wrote a class definition it cannot read (a bug): {e}");
+        quote!(::std::compile_error!(#message))
     });
-    let gadgets = super::items::gadget_defs(cx);
-    let table = rows.class_definition(&quote!(::ifw_core::codegen), scope, &gadgets);
     let doc = format!(" The class definition of `{scope}`, in repc's index order.");
     quote! {
         #[doc = #doc]
         fn #name() -> ::ifw_core::codegen::ClassDefinition {
-            ::ifw_core::codegen::ClassDefinition {
-                enums: ::std::vec![#(#enums),*],
-                ..#table
-            }
+            #body
         }
     }
 }
