@@ -175,3 +175,37 @@ fn sides_can_be_left_out() {
     );
     assert!(!source_only.contains("PlayerReplica"), "{source_only}");
 }
+
+#[test]
+fn long_names_keep_prettyplease_layout() {
+    // Names long enough that signatures, calls, arms and struct expressions no longer fit in a
+    // line, zoned and not, and an interface without members: the writer's own layout and
+    // prettyplease's (for units with an overlong line) must both hold. (Not longer: with a
+    // 50-character method name prettyplease's own output is no longer a fixed point of
+    // prettyplease.)
+    let long = "aLongPropertyNameForLayout";
+    let text = format!(
+        "module org.long 1.0\n\
+         struct AVeryLongStructureNameForTesting {{ map<list<string>> {long}; }}\n\
+         interface Empty {{ }}\n\
+         interface AnInterfaceWithAnExceedinglyLongNameForLayout {{\n\
+             map<AVeryLongStructureNameForTesting> {long};\n\
+             readonly list<AVeryLongStructureNameForTesting> second{long};\n\
+             AVeryLongStructureNameForTesting anOperationWithManyParameters(int {long}, string second{long}, AVeryLongStructureNameForTesting third);\n\
+             signal aSignalWithALongName(AVeryLongStructureNameForTesting {long}, int second{long});\n\
+             signal bare();\n\
+         }}\n\
+         @config: {{ zoned: true }}\n\
+         interface AZonedInterfaceWithAnExceedinglyLongNameForLayout {{\n\
+             map<AVeryLongStructureNameForTesting> {long};\n\
+             void op(string zone);\n\
+             signal aSignalWithALongName(AVeryLongStructureNameForTesting {long}, string zone);\n\
+         }}\n"
+    );
+    let parsed = Frontend::new()
+        .parse_str("long.qface", &text)
+        .expect("valid QFace");
+    let rust = rust_of(&parsed, "org.long");
+    assert!(rust.contains("pub trait EmptyService: ifw::Send + ifw::Sync + 'static {}"));
+    assert!(rust.contains("pub async fn set_a_long_property_name_for_layout(\n"));
+}
