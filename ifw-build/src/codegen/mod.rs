@@ -23,9 +23,15 @@
 //! [`Options::build_source`] and [`Options::build_replica`] leave a side out. Runtime items are
 //! named only through `::ifw_core::codegen::…` (interface code through a module-local
 //! `use ::ifw_core::codegen as ifw;`, and leaves repeated logic to its helpers, so that each
-//! generated method is a call). The output is deterministic: declaration order, no hashing,
-//! formatted by prettyplease, the same text whether the interfaces are formatted on one thread or
-//! several.
+//! generated method is a call). The output is deterministic: declaration order, no hashing, the
+//! same text whether the interfaces are written on one thread or several.
+//!
+//! The output is in prettyplease's layout. The module's types are `quote!` tokens printed by
+//! prettyplease; interface code, nearly all of the output, is written as text directly in that
+//! layout by the writer in `codegen/text.rs` (ten times faster than building, parsing and printing tokens), and
+//! any unit with a line it does not lay out is printed by prettyplease. The tests hold the whole
+//! file equal to what prettyplease prints for it. [`generate_tokens`] gives the same code as one
+//! token stream, for a proc macro or another printer.
 
 mod compile;
 mod interface;
