@@ -27,7 +27,7 @@ pub use crate::replica::{
 pub use crate::replica::{changed, push_value};
 pub use crate::source::{
     PendingIds, Zones, answer, argument, debug_source, log_refused, property, push, set_property,
-    zone_names, zoned_push,
+    zone_names, zoned_args, zoned_push,
 };
 pub use crate::{Error, FromQtro, PendingResult, ToQtro, Variant};
 pub use std::future::Future;

@@ -297,6 +297,11 @@ impl<P: Clone + Default> Zones<P> {
     }
 }
 
+/// The arguments of a zoned change signal or setter slot: the value, then the zone.
+pub fn zoned_args(value: Value, zone: &str) -> Vec<Value> {
+    vec![value, Value::from(zone)]
+}
+
 /// Answers an `availableZones()` slot: the zone names as a `QStringList`.
 pub fn zone_names(names: Vec<String>) -> Value {
     Value::StringList(names.into_iter().map(Some).collect())

@@ -252,34 +252,36 @@ pub(crate) fn replica(bound: &Bound<'_>, code: &mut Code) {
 /// A property's getter and setter on the replica.
 fn write_property(bound: &Bound<'_>, p: &super::interface::BoundProperty<'_>, code: &mut Code) {
     let f = super::ident(&p.snake);
-    let setter = format!("set_{}", p.snake);
+    let setter = format!("pub async fn set_{}", p.snake);
     let ty = &p.ty;
     let qname = &p.property.name;
-    if let (Some(index), false) = (p.index, bound.zoned) {
-        code.begin(Unit::ImplMember);
+    let prop_doc = |code: &mut Code| {
         code.doc_comment(p.property.comment.as_deref(), || {
             format!(" The `{qname}` property.")
         });
-        code.open_fn(
+    };
+    let value = format!("value: {ty}");
+    if let (Some(index), false) = (p.index, bound.zoned) {
+        code.begin(Unit::ImplMember);
+        prop_doc(code);
+        code.function(
             &format!("pub fn {f}"),
-            &["&self".to_string()],
+            &["&self".into()],
             &format!(" -> ifw::Result<{ty}>"),
+            &[format!("ifw::cached(&self.replica, {index})")],
         );
-        code.line(format!("ifw::cached(&self.replica, {index})"));
-        code.close("");
         code.end();
         if let Some(push) = p.push {
             code.begin(Unit::ImplMember);
             code.doc(&format!(" Asks the source to set `{qname}`."));
-            code.open_fn(
-                &format!("pub async fn {setter}"),
-                &["&self".to_string(), format!("value: {ty}")],
+            code.function(
+                &setter,
+                &["&self".into(), value],
                 " -> ifw::Result<()>",
+                &[format!(
+                    "ifw::push_value(&self.replica, {push}, &value).await"
+                )],
             );
-            code.line(format!(
-                "ifw::push_value(&self.replica, {push}, &value).await"
-            ));
-            code.close("");
             code.end();
         }
         return;
@@ -288,20 +290,17 @@ fn write_property(bound: &Bound<'_>, p: &super::interface::BoundProperty<'_>, co
         code.begin(Unit::ImplMember);
         code.doc(&format!(" Asks the source for `{qname}` in `zone`."));
         code.doc("");
-        code.doc_comment(p.property.comment.as_deref(), || {
-            format!(" The `{qname}` property.")
-        });
-        code.open_fn(
+        prop_doc(code);
+        code.function(
             &format!("pub async fn {f}"),
-            &["&self".to_string(), "zone: &str".to_string()],
+            &["&self".into(), "zone: &str".into()],
             &format!(" -> ifw::Result<{ty}>"),
+            &[
+                "let args = ifw::Vec::from([ifw::Value::from(zone)]);".into(),
+                format!("let value = self.replica.call_at({getter}, args).await?;"),
+                "ifw::FromQtro::from_qtro(&value)".into(),
+            ],
         );
-        code.line("let args = ifw::Vec::from([ifw::Value::from(zone)]);");
-        code.line(format!(
-            "let value = self.replica.call_at({getter}, args).await?;"
-        ));
-        code.line("ifw::FromQtro::from_qtro(&value)");
-        code.close("");
         code.end();
     }
     if let Some(slot) = p.setter {
@@ -309,19 +308,16 @@ fn write_property(bound: &Bound<'_>, p: &super::interface::BoundProperty<'_>, co
         code.doc(&format!(
             " Asks the source to set `{qname}` in `zone`; a change comes back as an event."
         ));
-        code.open_fn(
-            &format!("pub async fn {setter}"),
-            &[
-                "&self".to_string(),
-                format!("value: {ty}"),
-                "zone: &str".to_string(),
-            ],
+        code.function(
+            &setter,
+            &["&self".into(), value, "zone: &str".into()],
             " -> ifw::Result<()>",
+            &[
+                "let args = ifw::zoned_args(ifw::to_wire(&value), zone);".into(),
+                format!("self.replica.call_at({slot}, args).await?;"),
+                "ifw::Ok(())".into(),
+            ],
         );
-        code.line("let args = ifw::Vec::from([ifw::to_wire(&value), ifw::Value::from(zone)]);");
-        code.line(format!("self.replica.call_at({slot}, args).await?;"));
-        code.line("ifw::Ok(())");
-        code.close("");
         code.end();
     }
 }

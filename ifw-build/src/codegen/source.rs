@@ -235,74 +235,60 @@ pub fn zone(&self, zone: &str) -> ifw::Option<{P}> {
 /// A property's getter and setter on the source.
 fn write_accessors(bound: &Bound<'_>, p: &BoundProperty<'_>, code: &mut Code) {
     let f = super::ident(&p.snake);
-    let setter = format!("set_{}", p.snake);
     let ty = &p.ty;
     let qname = &p.property.name;
+    let mut setter_params = vec!["&self".to_string(), format!("value: {ty}")];
+    let setter_body: Vec<String>;
     code.begin(Unit::ImplMember);
     if let (Some(index), false) = (p.index, bound.zoned) {
         prop_doc(code, p);
-        code.open_fn(
+        code.function(
             &format!("pub async fn {f}"),
             &["&self".into()],
             &format!(" -> {ty}"),
+            &[format!("ifw::property(&self.object, {index}).await")],
         );
-        code.line(format!("ifw::property(&self.object, {index}).await"));
-        code.close("");
-        code.end();
-        code.begin(Unit::ImplMember);
-        code.doc(&format!(
-            " Sets `{qname}`; replicas are told if it changed."
-        ));
-        code.open_fn(
-            &format!("pub async fn {setter}"),
-            &["&self".into(), format!("value: {ty}")],
-            " -> ifw::Result<()>",
-        );
-        code.line(format!(
+        setter_body = vec![format!(
             "ifw::set_property(&self.object, {index}, &value).await"
-        ));
+        )];
     } else {
         code.doc(&format!(
             " `{qname}` in `zone`, or `None` for a zone the source does not have."
         ));
         code.doc("");
         prop_doc(code, p);
-        code.open_fn(
+        code.function(
             &format!("pub fn {f}"),
             &["&self".into(), "zone: &str".into()],
             &format!(" -> ifw::Option<{ty}>"),
+            &[format!(
+                "self.shared.zones.read(zone, |z| ::std::clone::Clone::clone(&z.{f}))"
+            )],
         );
-        code.line(format!(
-            "self.shared.zones.read(zone, |z| ::std::clone::Clone::clone(&z.{f}))"
-        ));
-        code.close("");
-        code.end();
-        code.begin(Unit::ImplMember);
-        code.doc(&format!(
-            " Sets `{qname}`; replicas are told if it changed."
-        ));
-        code.open_fn(
-            &format!("pub async fn {setter}"),
-            &["&self".into(), format!("value: {ty}"), "zone: &str".into()],
-            " -> ifw::Result<()>",
-        );
-        code.line(format!(
-            "let changed = self.shared.zones.set(zone, &value, |z| &mut z.{f})?;"
-        ));
-        match p.changed {
-            Some(signal) => {
-                code.open("if changed");
-                code.line(
-                    "let args = ifw::Vec::from([ifw::to_wire(&value), ifw::Value::from(zone)]);",
-                );
-                code.line(format!("self.object.emit({signal}, args).await?;"));
-                code.close("");
-            }
-            None => code.line("let _ = changed;"),
-        }
-        code.line("ifw::Ok(())");
+        setter_params.push("zone: &str".into());
+        let set = format!("self.shared.zones.set(zone, &value, |z| &mut z.{f})?");
+        setter_body = match p.changed {
+            Some(signal) => vec![
+                format!("if {set} {{"),
+                "let args = ifw::zoned_args(ifw::to_wire(&value), zone);".into(),
+                format!("self.object.emit({signal}, args).await?;"),
+                "}".into(),
+                "ifw::Ok(())".into(),
+            ],
+            None => vec![format!("{set};"), "ifw::Ok(())".into()],
+        };
     }
-    code.close("");
+    code.end();
+    code.begin(Unit::ImplMember);
+    code.doc(&format!(
+        " Sets `{qname}`; replicas are told if it changed."
+    ));
+    code.function(
+        &format!("pub async fn set_{}", p.snake),
+        &setter_params,
+        " -> ifw::Result<()>",
+        &setter_body,
+    );
     code.end();
 }
 

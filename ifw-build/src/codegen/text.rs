@@ -248,6 +248,16 @@ impl Code {
         self.errors.extend(other.errors);
     }
 
+    /// A whole function: [`Code::open_fn`], the lines of `body` (as [`Code::lines`] indents
+    /// them) and the closing brace.
+    pub(crate) fn function(&mut self, head: &str, params: &[String], ret: &str, body: &[String]) {
+        self.open_fn(head, params, ret);
+        for l in body {
+            self.lines(l);
+        }
+        self.close("");
+    }
+
     /// Starts a unit of kind `unit` at the current position.
     pub(crate) fn begin(&mut self, unit: Unit) {
         self.units.push((self.out.len(), unit, self.overflow));
