@@ -174,6 +174,17 @@ fn sides_can_be_left_out() {
         "{source_only}"
     );
     assert!(!source_only.contains("PlayerReplica"), "{source_only}");
+    assert_formatted(&replica_only);
+    assert_formatted(&source_only);
+    // A user's attribute written loosely is printed as prettyplease prints it.
+    let loose = generate(
+        &parsed.system,
+        module,
+        &Options::default().trait_attribute(".", "#[ allow ( unused ) ]"),
+    )
+    .expect("generates");
+    assert!(loose.contains("#[allow(unused)]\n    pub trait PlayerService"));
+    assert_formatted(&loose);
 }
 
 #[test]
