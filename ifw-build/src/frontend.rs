@@ -201,6 +201,7 @@ impl Run {
 
     fn finish(mut self) -> Result<Parsed, Error> {
         check_types(&self.system, &mut self.diagnostics);
+        check_zoned_parameters(&self.system, &mut self.diagnostics);
         self.diagnostics.sort_by_position();
         if self.diagnostics.has_errors() {
             return Err(Error::Diagnostics(self.diagnostics));
@@ -311,6 +312,46 @@ fn check_types(system: &System, diagnostics: &mut Diagnostics) {
         for s in module.structs.values() {
             for f in s.fields.values() {
                 check(&f.ty, &f.origin.span());
+            }
+        }
+    }
+}
+
+/// Warns about a parameter named `zone` in a zoned interface: zoning (`@config: {zoned: true}`)
+/// adds a `zone` parameter to every operation and signal, so Qt IF's `.rep` repeats the name and
+/// the C++ repc generates from it does not compile.
+fn check_zoned_parameters(system: &System, diagnostics: &mut Diagnostics) {
+    for module in system.modules.values() {
+        let file = &system.files[module.origin.file()];
+        for i in module.interfaces.values() {
+            if i.tags.attribute("config", "zoned") != Some(serde_json::Value::Bool(true)) {
+                continue;
+            }
+            let members = i
+                .operations
+                .values()
+                .map(|o| ("operation", &o.name, &o.parameters, o.origin))
+                .chain(
+                    i.signals
+                        .values()
+                        .map(|s| ("signal", &s.name, &s.parameters, s.origin)),
+                );
+            for (what, name, parameters, origin) in members {
+                if parameters.contains_key("zone") {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            file,
+                            origin.span(),
+                            format!(
+                                "{what} `{name}` of zoned interface `{}` has a parameter `zone`, like the one zoning adds",
+                                i.name
+                            ),
+                        )
+                        .with_note(
+                            "the .rep then names two parameters `zone`: repc accepts it, the C++ it generates does not compile; ifw's Rust calls the added one `in_zone`",
+                        ),
+                    );
+                }
             }
         }
     }

@@ -273,3 +273,18 @@ fn a_missing_file_is_an_error() {
     };
     assert!(d.to_string().contains("cannot read /nonexistent/x.qface"));
 }
+
+#[test]
+fn a_zone_parameter_in_a_zoned_interface_is_a_warning() {
+    let text = "module m 1.0\n@config: { zoned: true }\ninterface Z {\n    void op(string zone);\n    signal s(int zone);\n    void fine(int level);\n}\ninterface Plain {\n    void op(string zone);\n}\n";
+    let warnings = support::warnings(text);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].contains("operation `op` of zoned interface `Z`"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].contains("signal `s` of zoned interface `Z`"),
+        "{warnings:?}"
+    );
+}
