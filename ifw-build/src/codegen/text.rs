@@ -1,6 +1,6 @@
 //! Rust source written as text, already laid out the way prettyplease lays it out.
 //!
-//! Interface code is most of what the generator writes (a 20-property interface is about 40 KB),
+//! Interface code is most of what the generator writes (a 20-property interface is about 45 KB),
 //! and building it as `quote!` tokens, parsing them with syn and printing them with prettyplease
 //! costs ten times what writing the text costs. So interface code is written line by line by
 //! [`Code`], in prettyplease's layout: four spaces per level, no blank lines between items, `///`
