@@ -65,7 +65,7 @@ impl Code {
     /// One line of code at the current indentation.
     pub(crate) fn line(&mut self, text: impl AsRef<str>) {
         let text = text.as_ref();
-        let width = self.indent * 4 + text.chars().count();
+        let width = self.indent * 4 + text.len(); // bytes, as prettyplease measures
         if width > MARGIN {
             self.overflow = true;
         }
@@ -176,7 +176,7 @@ impl Code {
     /// breaks consistently (arrays, arguments, tuple fields).
     pub(crate) fn list(&mut self, open: &str, items: &[String], close: &str) {
         let flat = format!("{open}{}{close}", items.join(", "));
-        if self.indent * 4 + flat.chars().count() <= MARGIN {
+        if self.indent * 4 + flat.len() <= MARGIN {
             self.line(flat);
             return;
         }
@@ -195,7 +195,7 @@ impl Code {
         let literal = format!("{path} {{ {} }}", fields.join(", "));
         let width = self.indent * 4 + before.len() + literal.len() + after.len();
         // prettyplease measures up to the closing brace, without it.
-        if literal.chars().count() <= 35 && width <= MARGIN {
+        if literal.len() <= 35 && width <= MARGIN {
             self.line(format!("{before}{literal}{after}"));
             return;
         }
@@ -206,20 +206,20 @@ impl Code {
         self.close(after);
     }
 
-    /// Lines of a fixed template (no indentation of its own, `\n`-terminated lines) at the
-    /// current indentation; a line that opens a block (`{` at its end) indents the next ones and
-    /// one that starts with `}` ends that.
+    /// Lines of a fixed template (no indentation of its own) at the current indentation: a code
+    /// line that ends with `{` or `(` indents the next ones, one that starts with `}` or `)`
+    /// ends that; `///` lines are doc lines.
     pub(crate) fn lines(&mut self, template: &str) {
         for l in template.lines() {
             let l = l.trim_start();
+            if let Some(doc) = l.strip_prefix("///") {
+                self.doc(doc);
+                continue;
+            }
             if l.starts_with('}') || l.starts_with(')') {
                 self.indent = self.indent.saturating_sub(1);
             }
-            if let Some(doc) = l.strip_prefix("///") {
-                self.doc(doc);
-            } else {
-                self.line(l);
-            }
+            self.line(l);
             if l.ends_with('{') || l.ends_with('(') {
                 self.indent += 1;
             }
