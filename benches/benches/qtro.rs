@@ -74,7 +74,7 @@ fn main() {
         serve(&args[i + 1], &args[i + 2], flavor);
         return;
     }
-    let qt = match ifw_benches::qt::build("qtro_bench", &QT_SOURCES) {
+    let qt = match ifw_benches::qt::build("qtro_bench", &QT_SOURCES, "-O2") {
         Ok(path) => Ok(path),
         Err(e) => {
             println!("({e})");

@@ -4,7 +4,8 @@
 //! baselines ([`PythonBaseline`]).
 
 mod baseline;
-pub mod qt;
+/// Building the C++ Qt pair (from `ifw-testkit`).
+pub use ifw_testkit::qt;
 
 pub use baseline::PythonBaseline;
 

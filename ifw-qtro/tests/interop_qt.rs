@@ -36,20 +36,6 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::mpsc;
 
-/// Runs a build step; its output, or what went wrong.
-fn run(cmd: &mut std::process::Command) -> Result<String, String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run {cmd:?}: {e} (is Qt 6 installed?)"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{cmd:?} failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
 /// The peer's sources: written into the build directory.
 const PEER_SOURCES: [(&str, &str); 3] = [
     ("car.rep", include_str!("interop/car.rep")),
@@ -57,66 +43,9 @@ const PEER_SOURCES: [(&str, &str); 3] = [
     ("peer.cpp", include_str!("interop/peer.cpp")),
 ];
 
-/// Builds the peer with repc, moc and g++ into a temp dir named after its sources (so a build
-/// is reused until they change); returns its path.
+/// Builds the peer with repc, moc and g++ (reused until its sources change); returns its path.
 fn build_peer() -> Result<PathBuf, String> {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    PEER_SOURCES.hash(&mut hasher);
-    let done = std::env::temp_dir().join(format!("ifw_qtro_peer_{:016x}", hasher.finish()));
-    if done.join("peer").is_file() {
-        return Ok(done.join("peer"));
-    }
-    // Built aside, then renamed: a concurrent run never sees a half-built directory.
-    let dir = done.with_extension(std::process::id().to_string());
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    for (name, text) in PEER_SOURCES {
-        std::fs::write(dir.join(name), text).map_err(|e| e.to_string())?;
-    }
-    let libexec = PathBuf::from(
-        std::env::var_os("QT_LIBEXEC").unwrap_or_else(|| "/usr/lib/qt6/libexec".into()),
-    );
-    let sh = |c: &mut std::process::Command| run(c.current_dir(&dir));
-    let cflags = sh(std::process::Command::new("pkg-config").args([
-        "--cflags",
-        "Qt6RemoteObjects",
-        "Qt6Core",
-    ]))?;
-    let includes: Vec<&str> = cflags
-        .split_whitespace()
-        .filter(|f| f.starts_with("-I"))
-        .collect();
-    let mut sources = vec!["peer.cpp".to_owned()];
-    for rep in ["car", "rich"] {
-        let header = format!("rep_{rep}_merged.h");
-        let moc = format!("moc_rep_{rep}_merged.cpp");
-        sh(std::process::Command::new(libexec.join("repc")).args([
-            "-o",
-            "merged",
-            &format!("{rep}.rep"),
-            &header,
-        ]))?;
-        sh(std::process::Command::new(libexec.join("moc"))
-            .args(&includes)
-            .args([&header, "-o", &moc]))?;
-        sources.push(moc);
-    }
-    let flags = sh(std::process::Command::new("pkg-config").args([
-        "--cflags",
-        "--libs",
-        "Qt6RemoteObjects",
-        "Qt6Core",
-        "Qt6Network",
-    ]))?;
-    sh(std::process::Command::new("g++")
-        .args(["-std=c++17", "-fPIC", "-O1", "-o", "peer"])
-        .args(&sources)
-        .args(flags.split_whitespace()))?;
-    if std::fs::rename(&dir, &done).is_err() {
-        // Another run finished first; its build is as good.
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    Ok(done.join("peer"))
+    ifw_testkit::qt::build("peer", &PEER_SOURCES, "-O1").map_err(|e| e.to_string())
 }
 
 /// The peer, built once per test binary (a failed build is reported to every test).

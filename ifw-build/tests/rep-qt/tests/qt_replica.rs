@@ -21,7 +21,7 @@
 )]
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,92 +43,9 @@ const SOURCES: [(&str, &str); 2] = [
     ("replica.cpp", include_str!("../cpp/replica.cpp")),
 ];
 
-fn run(cmd: &mut std::process::Command, dir: &Path) -> Result<String, String> {
-    let out = cmd
-        .current_dir(dir)
-        .output()
-        .map_err(|e| format!("cannot run {cmd:?}: {e} (is Qt 6 installed?)"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{cmd:?} failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
-/// Builds the peer into a temp dir named after its sources (reused until they change).
+/// Builds the peer with repc, moc and g++ (reused until its sources change); returns its path.
 fn build_peer() -> Result<PathBuf, String> {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    SOURCES.hash(&mut hasher);
-    let done = std::env::temp_dir().join(format!("ifw_rep_qt_{:016x}", hasher.finish()));
-    if done.join("peer").is_file() {
-        return Ok(done.join("peer"));
-    }
-    let dir = done.with_extension(std::process::id().to_string());
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let result = (|| {
-        for (name, text) in SOURCES {
-            std::fs::write(dir.join(name), text).map_err(|e| e.to_string())?;
-        }
-        let libexec = PathBuf::from(
-            std::env::var_os("QT_LIBEXEC").unwrap_or_else(|| "/usr/lib/qt6/libexec".into()),
-        );
-        let cflags = run(
-            std::process::Command::new("pkg-config").args([
-                "--cflags",
-                "Qt6RemoteObjects",
-                "Qt6Core",
-            ]),
-            &dir,
-        )?;
-        let includes: Vec<&str> = cflags
-            .split_whitespace()
-            .filter(|f| f.starts_with("-I"))
-            .collect();
-        run(
-            std::process::Command::new(libexec.join("repc")).args([
-                "-o",
-                "merged",
-                "parking.rep",
-                "rep_parking_merged.h",
-            ]),
-            &dir,
-        )?;
-        run(
-            std::process::Command::new(libexec.join("moc"))
-                .args(&includes)
-                .args(["rep_parking_merged.h", "-o", "moc_rep_parking_merged.cpp"]),
-            &dir,
-        )?;
-        let flags = run(
-            std::process::Command::new("pkg-config").args([
-                "--cflags",
-                "--libs",
-                "Qt6RemoteObjects",
-                "Qt6Core",
-                "Qt6Network",
-            ]),
-            &dir,
-        )?;
-        run(
-            std::process::Command::new("g++")
-                .args(["-std=c++17", "-fPIC", "-O1", "-o", "peer"])
-                .args(["replica.cpp", "moc_rep_parking_merged.cpp"])
-                .args(flags.split_whitespace()),
-            &dir,
-        )?;
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&dir);
-        return Err(e);
-    }
-    if std::fs::rename(&dir, &done).is_err() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    Ok(done.join("peer"))
+    ifw_testkit::qt::build("peer", &SOURCES, "-O1").map_err(|e| e.to_string())
 }
 
 struct Park {

@@ -22,21 +22,6 @@ use tokio::sync::mpsc;
 /// How long any one step may take.
 pub const DEADLINE: Duration = Duration::from_secs(20);
 
-/// Runs a build step; its output, or what went wrong.
-pub fn run(cmd: &mut std::process::Command) -> Result<String, String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run {cmd:?}: {e} (is Qt 6 installed?)"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{cmd:?} failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
 /// Every source file of the peer: the generated `.rep` and headers, and the hand-written C++.
 pub fn peer_sources() -> Result<Vec<(String, String)>, String> {
     let system = ifw_qt_echo::echo_model().map_err(|e| e.to_string())?;
@@ -54,86 +39,14 @@ pub fn peer_sources() -> Result<Vec<(String, String)>, String> {
     Ok(files)
 }
 
-/// Builds the peer into a temp dir named after its sources (a build is reused until they
-/// change); returns its path.
+/// Builds the peer with repc, moc and g++ (reused until its sources change); returns its path.
 pub fn build_peer() -> Result<PathBuf, String> {
-    use std::hash::{Hash, Hasher};
     let sources = peer_sources()?;
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    sources.hash(&mut hasher);
-    let done = std::env::temp_dir().join(format!("ifw_qt_echo_{:016x}", hasher.finish()));
-    if done.join("echo_peer").is_file() {
-        return Ok(done.join("echo_peer"));
-    }
-    // Built aside, then renamed: a concurrent run never sees a half-built directory.
-    let dir = done.with_extension(std::process::id().to_string());
-    let built = build_in(&dir, &sources);
-    if let Err(e) = built {
-        let _ = std::fs::remove_dir_all(&dir);
-        return Err(e);
-    }
-    if std::fs::rename(&dir, &done).is_err() {
-        // Another run finished first; its build is as good.
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    Ok(done.join("echo_peer"))
-}
-
-/// Writes `sources` into `dir` and builds `echo_peer` there: repc, moc on every header with a
-/// `Q_OBJECT` or `Q_GADGET`, g++.
-fn build_in(dir: &std::path::Path, sources: &[(String, String)]) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    for (name, text) in sources {
-        std::fs::write(dir.join(name), text).map_err(|e| e.to_string())?;
-    }
-    let libexec = PathBuf::from(
-        std::env::var_os("QT_LIBEXEC").unwrap_or_else(|| "/usr/lib/qt6/libexec".into()),
-    );
-    let sh = |c: &mut std::process::Command| run(c.current_dir(dir));
-    let cflags = sh(std::process::Command::new("pkg-config").args([
-        "--cflags",
-        "Qt6RemoteObjects",
-        "Qt6Core",
-    ]))?;
-    let includes: Vec<&str> = cflags
-        .split_whitespace()
-        .filter(|f| f.starts_with("-I"))
-        .collect();
-    sh(std::process::Command::new(libexec.join("repc")).args([
-        "-o",
-        "merged",
-        "echo.rep",
-        "rep_echo_merged.h",
-    ]))?;
-    // Every header with a Q_OBJECT or Q_GADGET gets its moc file.
-    let mut units = vec!["echo_peer.cpp".to_owned()];
-    let mut headers: Vec<String> = sources
+    let sources: Vec<(&str, &str)> = sources
         .iter()
-        .filter(|(name, text)| {
-            name.ends_with(".h") && (text.contains("Q_OBJECT") || text.contains("Q_GADGET"))
-        })
-        .map(|(name, _)| name.clone())
+        .map(|(name, text)| (name.as_str(), text.as_str()))
         .collect();
-    headers.push("rep_echo_merged.h".into());
-    for header in headers {
-        let moc = format!("moc_{}.cpp", header.trim_end_matches(".h"));
-        sh(std::process::Command::new(libexec.join("moc"))
-            .args(&includes)
-            .args([&header, "-o", &moc]))?;
-        units.push(moc);
-    }
-    let flags = sh(std::process::Command::new("pkg-config").args([
-        "--cflags",
-        "--libs",
-        "Qt6RemoteObjects",
-        "Qt6Core",
-        "Qt6Network",
-    ]))?;
-    sh(std::process::Command::new("g++")
-        .args(["-std=c++17", "-fPIC", "-O1", "-I.", "-o", "echo_peer"])
-        .args(&units)
-        .args(flags.split_whitespace()))?;
-    Ok(())
+    ifw_testkit::qt::build("echo_peer", &sources, "-O1").map_err(|e| e.to_string())
 }
 
 /// The peer, built once per test binary (a failed build is reported to every test).
