@@ -23,7 +23,6 @@
 mod car;
 
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -32,9 +31,7 @@ use ifw_qtro::{
     Host, HostOptions, Node, NodeOptions, Registry, RegistryHost, ReplicaEvent, ReplicaState,
     SourceObject, Value,
 };
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStdin, Command};
-use tokio::sync::mpsc;
+use ifw_testkit::peer::LinePeer;
 
 /// The peer's sources: written into the build directory.
 const PEER_SOURCES: [(&str, &str); 3] = [
@@ -58,56 +55,22 @@ fn peer_binary() -> PathBuf {
 }
 
 /// The running C++ peer; killed when dropped.
-struct Peer {
-    child: Child,
-    stdin: ChildStdin,
-    lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
-}
+struct Peer(LinePeer);
 
 impl Peer {
     async fn start(args: &[&str]) -> Self {
         let binary = tokio::task::spawn_blocking(peer_binary).await.unwrap();
-        let mut child = Command::new(binary)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
-        let (tx, lines) = mpsc::channel(256);
-        tokio::spawn(async move {
-            while let Ok(Some(line)) = out.next_line().await {
-                if tx.send(line).await.is_err() {
-                    break;
-                }
-            }
-        });
-        Self {
-            child,
-            stdin,
-            lines,
-            seen: Vec::new(),
-        }
+        Self(LinePeer::spawn(&binary, args).unwrap())
     }
 
     /// Waits for a line starting with `prefix`; returns it.
     async fn expect(&mut self, prefix: &str) -> String {
-        let found = tokio::time::timeout(DEADLINE, async {
-            while let Some(line) = self.lines.recv().await {
-                self.seen.push(line.clone());
-                if line.starts_with(prefix) {
-                    return Some(line);
-                }
-            }
-            None
-        })
-        .await;
-        match found {
-            Ok(Some(line)) => line,
-            _ => panic!("peer never printed `{prefix}`; it printed {:#?}", self.seen),
+        match self.0.wait_for(DEADLINE, |l| l.starts_with(prefix)).await {
+            Some(line) => line,
+            None => panic!(
+                "peer never printed `{prefix}`; it printed {:#?}",
+                self.0.seen()
+            ),
         }
     }
 
@@ -118,34 +81,21 @@ impl Peer {
                 .iter()
                 .all(|p| seen.iter().any(|l| l.starts_with(p)))
         };
-        let found = tokio::time::timeout(DEADLINE, async {
-            while !done(&self.seen) {
-                let line = self.lines.recv().await?;
-                self.seen.push(line);
-            }
-            Some(())
-        })
-        .await;
-        if !matches!(found, Ok(Some(()))) {
+        if !self.0.wait_until(DEADLINE, done).await {
             panic!(
                 "peer never printed all of {prefixes:?}; it printed {:#?}",
-                self.seen
+                self.0.seen()
             );
         }
     }
 
-    async fn send(&mut self, line: &str) {
-        self.stdin
-            .write_all(format!("{line}\n").as_bytes())
-            .await
-            .unwrap();
-        self.stdin.flush().await.unwrap();
+    /// Every line the peer printed so far.
+    fn seen(&self) -> &[String] {
+        self.0.seen()
     }
-}
 
-impl Drop for Peer {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
+    async fn send(&mut self, line: &str) {
+        self.0.send(line).await.unwrap();
     }
 }
 
@@ -184,9 +134,9 @@ async fn rust_host_serves_a_qt_static_replica() {
     source.set("speed", 89).await.unwrap();
     peer.expect("speedChanged 89").await;
     assert!(
-        !peer.seen.iter().any(|l| l.starts_with("state 3")),
+        !peer.seen().iter().any(|l| l.starts_with("state 3")),
         "{:#?}",
-        peer.seen
+        peer.seen()
     );
 
     // Remoting disabled: the replica goes Suspect (3); enabled again: Valid (2) with new values.
@@ -779,6 +729,6 @@ async fn rust_host_serves_rich_types_to_a_qt_static_replica() {
     ])
     .await;
     assert_eq!(source.property(0).await, Some(Value::Short(-1)));
-    assert!(!peer.seen.iter().any(|l| l.starts_with("state 3")));
+    assert!(!peer.seen().iter().any(|l| l.starts_with("state 3")));
     host.shutdown().await;
 }

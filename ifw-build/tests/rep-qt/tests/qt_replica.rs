@@ -22,7 +22,6 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -33,8 +32,7 @@ use ifw_rep_qt::parking::{
     ParkingEvent, ParkingMode, ParkingProperties, ParkingReplica, ParkingService, ParkingSource,
     Spot,
 };
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::Command;
+use ifw_testkit::peer::LinePeer;
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -102,14 +100,7 @@ async fn a_qt_repc_replica_uses_the_generated_source() {
     let source = ParkingSource::new(Park { rang: rang.clone() }, properties).unwrap();
     source.enable_remoting(&host).await.unwrap();
 
-    let mut child = Command::new(peer)
-        .args(["replica", &host.url().to_string()])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut peer = LinePeer::spawn(&peer, &["replica", &host.url().to_string()]).unwrap();
     let expected = [
         "initialized level=1 name=south mode=1 spots=ada@1;bob@2 vacant=3,4 fees=day:5,night:2 \
          gates=east,west token=00ff floors=4 rate=1.5",
@@ -121,21 +112,7 @@ async fn a_qt_repc_replica_uses_the_generated_source() {
         "arrived cy@7 mode=2",
         "spotsChanged dee@9",
     ];
-    let mut seen: Vec<String> = Vec::new();
-    let all = tokio::time::timeout(DEADLINE, async {
-        while !expected.iter().all(|e| seen.iter().any(|l| l == e)) {
-            match lines.next_line().await {
-                Ok(Some(line)) => seen.push(line),
-                _ => return false,
-            }
-        }
-        true
-    })
-    .await;
-    assert!(
-        matches!(all, Ok(true)),
-        "the Qt replica printed {seen:#?}, expected {expected:#?}"
-    );
+    wait_all(&mut peer, &expected, "replica").await;
     assert_eq!(source.level().await.unwrap(), 3);
     assert_eq!(source.name().await.unwrap(), "north");
     assert_eq!(
@@ -150,8 +127,18 @@ async fn a_qt_repc_replica_uses_the_generated_source() {
         rang.load(Ordering::SeqCst),
         "the void slot reached the service"
     );
-    drop(child);
+    drop(peer);
     host.shutdown().await;
+}
+
+/// Waits until the Qt `side` has printed every line of `wanted`, in any order.
+async fn wait_all(peer: &mut LinePeer, wanted: &[&str], side: &str) {
+    let done = |seen: &[String]| wanted.iter().all(|w| seen.iter().any(|l| l == w));
+    assert!(
+        peer.wait_until(DEADLINE, done).await,
+        "the Qt {side} printed {:#?}, expected {wanted:#?}",
+        peer.seen()
+    );
 }
 
 /// A free TCP port on 127.0.0.1 for the Qt host.
@@ -166,32 +153,8 @@ async fn the_generated_replica_uses_a_qt_repc_source() {
     let peer = tokio::task::spawn_blocking(build_peer).await.unwrap();
     let peer = peer.unwrap_or_else(|e| panic!("cannot build the Qt peer: {e}"));
     let url = free_tcp_url();
-    let mut child = Command::new(peer)
-        .args(["source", &url])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut seen: Vec<String> = Vec::new();
-    let mut wait_for = async |wanted: &[&str], seen: &mut Vec<String>| {
-        let found = tokio::time::timeout(DEADLINE, async {
-            while !wanted.iter().all(|w| seen.iter().any(|l| l == w)) {
-                match lines.next_line().await {
-                    Ok(Some(line)) => seen.push(line),
-                    _ => return false,
-                }
-            }
-            true
-        })
-        .await;
-        assert!(
-            matches!(found, Ok(true)),
-            "the Qt source printed {seen:#?}, expected {wanted:#?}"
-        );
-    };
-    wait_for(&["ready 1"], &mut seen).await;
+    let mut peer = LinePeer::spawn(&peer, &["source", &url]).unwrap();
+    wait_all(&mut peer, &["ready 1"], "source").await;
 
     let node = Node::connect(&url).await.unwrap();
     let replica = ParkingReplica::acquire(&node);
@@ -245,15 +208,12 @@ async fn the_generated_replica_uses_a_qt_repc_source() {
         ParkingEvent::SpotsChanged(vec![spot("dee", 9)])
     );
     replica.ring().await.unwrap();
-    wait_for(
-        &[
-            "levelChanged 3",
-            "nameChanged north",
-            "spotsChanged dee@9",
-            "ring",
-        ],
-        &mut seen,
-    )
-    .await;
-    drop(child);
+    let wanted = [
+        "levelChanged 3",
+        "nameChanged north",
+        "spotsChanged dee@9",
+        "ring",
+    ];
+    wait_all(&mut peer, &wanted, "source").await;
+    drop(peer);
 }

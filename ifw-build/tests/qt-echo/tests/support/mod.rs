@@ -11,13 +11,10 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStdin, Command};
-use tokio::sync::mpsc;
+use ifw_testkit::peer::LinePeer;
 
 /// How long any one step may take.
 pub const DEADLINE: Duration = Duration::from_secs(20);
@@ -59,60 +56,21 @@ pub fn peer_binary() -> PathBuf {
 }
 
 /// A running C++ peer; killed when dropped.
-pub struct Peer {
-    child: Child,
-    stdin: ChildStdin,
-    lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
-}
+pub struct Peer(LinePeer);
 
 impl Peer {
     pub async fn start(args: &[&str]) -> Self {
         let binary = tokio::task::spawn_blocking(peer_binary).await.unwrap();
-        let mut child = Command::new(binary)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
-        let (tx, lines) = mpsc::channel(256);
-        tokio::spawn(async move {
-            while let Ok(Some(line)) = out.next_line().await {
-                if tx.send(line).await.is_err() {
-                    break;
-                }
-            }
-        });
-        Self {
-            child,
-            stdin,
-            lines,
-            seen: Vec::new(),
-        }
+        Self(LinePeer::spawn(&binary, args).unwrap())
     }
 
     /// Waits for the line `phase <name>`; returns the `check` lines printed since the last
     /// phase.
     pub async fn phase(&mut self, name: &str) -> Vec<String> {
         let want = format!("phase {name}");
-        let start = self.seen.len();
-        let found = tokio::time::timeout(DEADLINE, async {
-            while let Some(line) = self.lines.recv().await {
-                self.seen.push(line.clone());
-                if line == want {
-                    return true;
-                }
-            }
-            false
-        })
-        .await;
-        if !matches!(found, Ok(true)) {
-            panic!("peer never printed `{want}`; it printed {:#?}", self.seen);
-        }
-        self.seen[start..]
+        let start = self.0.seen().len();
+        self.phase_line(&want).await;
+        self.0.seen()[start..]
             .iter()
             .filter(|l| l.starts_with("check "))
             .cloned()
@@ -121,33 +79,16 @@ impl Peer {
 
     /// Waits for a line equal to `want`.
     pub async fn phase_line(&mut self, want: &str) {
-        let found = tokio::time::timeout(DEADLINE, async {
-            while let Some(line) = self.lines.recv().await {
-                self.seen.push(line.clone());
-                if line == want {
-                    return true;
-                }
-            }
-            false
-        })
-        .await;
-        if !matches!(found, Ok(true)) {
-            panic!("peer never printed `{want}`; it printed {:#?}", self.seen);
+        if self.0.wait_for(DEADLINE, |l| l == want).await.is_none() {
+            panic!(
+                "peer never printed `{want}`; it printed {:#?}",
+                self.0.seen()
+            );
         }
     }
 
     pub async fn send(&mut self, line: &str) {
-        self.stdin
-            .write_all(format!("{line}\n").as_bytes())
-            .await
-            .unwrap();
-        self.stdin.flush().await.unwrap();
-    }
-}
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
+        self.0.send(line).await.unwrap();
     }
 }
 
