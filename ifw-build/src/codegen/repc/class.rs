@@ -698,6 +698,12 @@ fn source(
         " The server side of `{lookup}`: its property values, signal emission, and the answers of a [`{service}`] to replicas. Cheap to clone; remote it on any number of hosts."
     );
     let handler_doc = format!(" Answers replicas of `{lookup}` with a [`{service}`].");
+    let constants = constants(
+        " The name repc's sources are remoted under by default: the class name.",
+        lookup,
+        signature,
+        definition,
+    );
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -706,15 +712,7 @@ fn source(
         }
 
         impl #name {
-            /// The name repc's sources are remoted under by default: the class name.
-            pub const LOOKUP_NAME: &'static str = #lookup;
-            /// repc's signature of the class.
-            pub const SIGNATURE: &'static str = #signature;
-
-            /// The class definition, in repc's index order.
-            pub fn definition() -> ::ifw_core::codegen::ClassDefinition {
-                #definition()
-            }
+            #constants
 
             /// A source of `service` with these initial property values.
             pub fn new<S: #service>(
@@ -940,6 +938,12 @@ fn replica(
     let events_doc = format!(" The stream of [`{event}`]s of a [`{name}`].");
     let replica_doc =
         format!(" A typed replica of `{lookup}` (repc's layout and signature). Cheap to clone.");
+    let constants = constants(
+        " The name repc's replicas are acquired under by default: the class name.",
+        lookup,
+        signature,
+        definition,
+    );
     quote! {
         #[doc = #event_doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -966,15 +970,7 @@ fn replica(
         }
 
         impl #name {
-            /// The name repc's replicas are acquired under by default: the class name.
-            pub const LOOKUP_NAME: &'static str = #lookup;
-            /// repc's signature of the class.
-            pub const SIGNATURE: &'static str = #signature;
-
-            /// The class definition, in repc's index order.
-            pub fn definition() -> ::ifw_core::codegen::ClassDefinition {
-                #definition()
-            }
+            #constants
 
             /// Acquires the object from `node` under [`Self::LOOKUP_NAME`].
             pub fn acquire(node: &::ifw_core::codegen::Node) -> Self {
@@ -1018,5 +1014,21 @@ fn upper_first(s: &str) -> String {
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+/// The constants and `definition()` a source and a replica both have; `lookup_doc` says what
+/// the lookup name is used for.
+fn constants(lookup_doc: &str, lookup: &str, signature: &str, definition: &Ident) -> TokenStream {
+    quote! {
+        #[doc = #lookup_doc]
+        pub const LOOKUP_NAME: &'static str = #lookup;
+        /// repc's signature of the class.
+        pub const SIGNATURE: &'static str = #signature;
+
+        /// The class definition, in repc's index order.
+        pub fn definition() -> ::ifw_core::codegen::ClassDefinition {
+            #definition()
+        }
     }
 }
