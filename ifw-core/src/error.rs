@@ -56,6 +56,14 @@ pub enum Error {
         /// The operation's QFace name.
         operation: &'static str,
     },
+    /// A row index past the end of a model.
+    #[error("row {index} is out of range (the model has {len} rows)")]
+    IndexOutOfRange {
+        /// The index asked for.
+        index: usize,
+        /// The number of rows.
+        len: usize,
+    },
     /// A zone the interface does not have.
     #[error("no zone `{0}`")]
     UnknownZone(String),

@@ -21,6 +21,7 @@
 
 pub mod codegen;
 mod error;
+pub mod paging;
 mod pending;
 mod proto;
 mod qtro;

@@ -32,6 +32,8 @@ pub enum MetaType {
     QByteArray = 12,
     /// `QUrl`.
     QUrl = 17,
+    /// `QUuid`.
+    QUuid = 30,
     /// `QRect`.
     QRect = 19,
     /// `QRectF`.
@@ -67,7 +69,7 @@ pub enum MetaType {
 /// `QMetaType::User`: the type id written for every user type, followed by its name.
 pub const USER_TYPE_ID: u32 = 0x10000;
 
-const ALL: [MetaType; 28] = [
+const ALL: [MetaType; 29] = [
     MetaType::Bool,
     MetaType::Int,
     MetaType::UInt,
@@ -81,6 +83,7 @@ const ALL: [MetaType; 28] = [
     MetaType::QStringList,
     MetaType::QByteArray,
     MetaType::QUrl,
+    MetaType::QUuid,
     MetaType::QRect,
     MetaType::QRectF,
     MetaType::QSize,
@@ -125,6 +128,7 @@ impl MetaType {
             Self::QStringList => "QStringList",
             Self::QByteArray => "QByteArray",
             Self::QUrl => "QUrl",
+            Self::QUuid => "QUuid",
             Self::QRect => "QRect",
             Self::QRectF => "QRectF",
             Self::QSize => "QSize",

@@ -51,6 +51,8 @@ pub enum Value {
     Hash(Vec<(String, Value)>),
     /// `QUrl`, as its encoded form (`QUrl::toEncoded()`); `None` is the null byte array.
     Url(Option<String>),
+    /// `QUuid`, its 16 bytes in RFC 4122 order (the null UUID is all zeros).
+    Uuid([u8; 16]),
     /// `QPoint`.
     Point {
         /// x.
@@ -338,6 +340,7 @@ impl Value {
             Self::Map(_) => "QVariantMap",
             Self::Hash(_) => "QVariantHash",
             Self::Url(_) => "QUrl",
+            Self::Uuid(_) => "QUuid",
             Self::Point { .. } => "QPoint",
             Self::PointF { .. } => "QPointF",
             Self::Size { .. } => "QSize",

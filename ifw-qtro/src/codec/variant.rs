@@ -92,6 +92,15 @@ fn builtin(r: &mut Reader<'_>, t: &dyn TypeLookup, mt: MetaType, depth: usize) -
         MetaType::QString => Value::String(r.string()?),
         MetaType::QByteArray => Value::ByteArray(r.byte_array()?.map(<[u8]>::to_vec)),
         MetaType::QUrl => Value::Url(r.utf8("QUrl")?),
+        MetaType::QUuid => {
+            // Qt streams the three leading fields in the stream's byte order, then 8 raw bytes.
+            let mut id = [0; 16];
+            id[..4].copy_from_slice(&r.u32()?.to_be_bytes());
+            id[4..6].copy_from_slice(&r.u16()?.to_be_bytes());
+            id[6..8].copy_from_slice(&r.u16()?.to_be_bytes());
+            id[8..].copy_from_slice(r.take(8)?);
+            Value::Uuid(id)
+        }
         MetaType::QStringList => {
             let n = r.count()?;
             let mut items = Vec::with_capacity(r.capacity_hint(n, 4));
@@ -343,6 +352,7 @@ fn builtin_type(value: &Value) -> Option<MetaType> {
         Value::Map(_) => MetaType::QVariantMap,
         Value::Hash(_) => MetaType::QVariantHash,
         Value::Url(_) => MetaType::QUrl,
+        Value::Uuid(_) => MetaType::QUuid,
         Value::Point { .. } => MetaType::QPoint,
         Value::PointF { .. } => MetaType::QPointF,
         Value::Size { .. } => MetaType::QSize,
@@ -453,6 +463,12 @@ fn write_payload(w: &mut Writer<'_>, value: &Value, depth: usize) -> Result<()> 
         Value::String(s) => w.string(s.as_deref())?,
         Value::ByteArray(b) => w.byte_array(b.as_deref())?,
         Value::Url(u) => w.byte_array(u.as_deref().map(str::as_bytes))?,
+        Value::Uuid(id) => {
+            w.u32(u32::from_be_bytes([id[0], id[1], id[2], id[3]]));
+            w.u16(u16::from_be_bytes([id[4], id[5]]));
+            w.u16(u16::from_be_bytes([id[6], id[7]]));
+            w.raw(&id[8..]);
+        }
         Value::StringList(items) => {
             w.count(items.len())?;
             for s in items {
@@ -637,6 +653,14 @@ mod tests {
             (Value::from("car"), "0a000000 00 06000000 630061007200"),
             (Value::String(None), "0a000000 00 ffffffff"),
             (Value::Invalid, "00000000 01"),
+            // {67c8770b-44f1-410a-ab9a-f9b5446f13ee}: the three leading fields little-endian.
+            (
+                Value::Uuid([
+                    0x67, 0xc8, 0x77, 0x0b, 0x44, 0xf1, 0x41, 0x0a, 0xab, 0x9a, 0xf9, 0xb5, 0x44,
+                    0x6f, 0x13, 0xee,
+                ]),
+                "1e000000 00 0b77c867 f144 0a41 ab9af9b5446f13ee",
+            ),
             (
                 Value::Gadget(Gadget::new(
                     "Pos",
