@@ -83,7 +83,7 @@ fn generated_code_compiles_passes_its_tests_and_clippy() {
     assert!(ok, "the fixture crate's tests failed:\n{output}");
     assert!(output.contains("test result: ok. 9 passed"), "{output}");
     // tests/qtro_e2e.rs: generated Source and Replica over a real Host and Node.
-    assert!(output.contains("test result: ok. 6 passed"), "{output}");
+    assert!(output.contains("test result: ok. 7 passed"), "{output}");
     // tests/rep_e2e.rs: the code compile_rep generated from rep/garage.rep, over a Host and Node.
     assert!(output.contains("test result: ok. 4 passed"), "{output}");
     let (ok, output) = cargo(

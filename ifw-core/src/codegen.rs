@@ -14,6 +14,7 @@ pub use ifw_qtro::{
 };
 pub use {prost, prost_types, serde};
 
+pub use crate::paging::{PagingModelReplica, PagingModelSource};
 pub use crate::proto::{
     decode_message, from_proto_value, to_proto_value, variant_from_proto, variant_to_proto,
 };

@@ -27,6 +27,8 @@ pub(crate) struct Bound<'a> {
     pub(crate) lookup_name: String,
     /// Properties (models are left out, as in the `.rep`).
     pub(crate) properties: Vec<BoundProperty<'a>>,
+    /// `model<T>` properties of an unzoned interface: each its own `QIfPagingModel` object.
+    pub(crate) models: Vec<BoundModel<'a>>,
     pub(crate) operations: Vec<BoundOperation<'a>>,
     pub(crate) signals: Vec<BoundSignal<'a>>,
     /// The index of `pendingResultAvailable(quint64,bool,QVariant)`.
@@ -61,6 +63,15 @@ impl BoundProperty<'_> {
     pub(crate) fn writable(&self) -> bool {
         self.push.is_some() || self.setter.is_some()
     }
+}
+
+/// A `model<T>` property: remoted as Qt IF's `QIfPagingModel` under `<lookup name>.<property>`.
+pub(crate) struct BoundModel<'a> {
+    pub(crate) property: &'a Property,
+    /// The Rust name in snake case.
+    pub(crate) snake: String,
+    /// The Rust type of a row (`ifw::` paths).
+    pub(crate) row: String,
 }
 
 /// An operation and its slot.
@@ -125,8 +136,19 @@ impl<'a> Bound<'a> {
         };
 
         let mut properties = Vec::new();
+        let mut models = Vec::new();
         for p in interface.properties.values() {
             if p.ty.kind == TypeKind::Model {
+                // Zoned models (`<name>.<property>.<zone>`) are not generated yet.
+                if let (false, Some(row)) = (zoned, p.ty.nested.as_deref()) {
+                    let row =
+                        rust_type_text(cx, row, Paths::Ifw).map_err(|e| cx.error(p.origin, e))?;
+                    models.push(BoundModel {
+                        property: p,
+                        snake: p.name.to_snake_case(),
+                        row,
+                    });
+                }
                 continue;
             }
             let ty = rust_type_text(cx, &p.ty, Paths::Ifw).map_err(|e| cx.error(p.origin, e))?;
@@ -171,7 +193,10 @@ impl<'a> Bound<'a> {
             }
             properties.push(bound);
         }
-        let rust_names = properties.iter().map(|p| p.snake.clone());
+        let rust_names = properties
+            .iter()
+            .map(|p| p.snake.clone())
+            .chain(models.iter().map(|m| m.snake.clone()));
         unique_names(cx, interface, rust_names, "property")?;
 
         let mut operations = Vec::new();
@@ -219,6 +244,7 @@ impl<'a> Bound<'a> {
             signature,
             lookup_name: cx.module.qualify(&interface.name),
             properties,
+            models,
             operations,
             signals,
             pending_signal,

@@ -184,13 +184,34 @@ pub(crate) fn replica(bound: &Bound<'_>, code: &mut Code) {
     code.open(format!("pub struct {name}"));
     code.line("replica: ifw::Replica,");
     code.line("operations: ifw::Arc<ifw::Operations>,");
+    for m in &bound.models {
+        let field = super::ident(&m.snake);
+        code.line(format!("{field}: ifw::PagingModelReplica<{}>,", m.row));
+    }
     code.close("");
     code.end();
 
     code.begin(Unit::Item);
     code.open(format!("impl {name}"));
     write_constants(bound, code);
-    code.lines(&ACQUIRE.replace("{PENDING}", &bound.pending_signal.to_string()));
+    code.lines(ACQUIRE);
+    write_acquire_with(bound, code);
+    code.lines(STATE);
+    for m in &bound.models {
+        code.begin(Unit::ImplMember);
+        code.doc_comment(m.property.comment.as_deref(), || {
+            format!(" The `{}` model.", m.property.name)
+        });
+        code.doc("");
+        code.doc(" One paging instance (Qt IF's `QIfPagingModel`): register it, fetch rows, follow changes.");
+        code.function(
+            &format!("pub fn {}", super::ident(&m.snake)),
+            &["&self".to_string()],
+            &format!(" -> &ifw::PagingModelReplica<{}>", m.row),
+            &[format!("&self.{}", super::ident(&m.snake))],
+        );
+        code.end();
+    }
     code.begin(Unit::ImplMember);
     code.doc(" Property changes and signals from now on.");
     code.open_fn(
@@ -322,8 +343,7 @@ fn write_property(bound: &Bound<'_>, p: &super::interface::BoundProperty<'_>, co
     }
 }
 
-/// The replica methods that do not depend on the interface (`{PENDING}`: the index of
-/// `pendingResultAvailable`).
+/// `acquire` and `acquire_as`, which every replica has.
 const ACQUIRE: &str = "/// Acquires the interface from `node` under [`Self::LOOKUP_NAME`].
 pub fn acquire(node: &ifw::Node) -> Self {
     Self::acquire_as(node, Self::LOOKUP_NAME)
@@ -332,22 +352,10 @@ pub fn acquire(node: &ifw::Node) -> Self {
 pub fn acquire_as(node: &ifw::Node, name: &str) -> Self {
     Self::acquire_with(node, name, ifw::DEFAULT_RESULT_TIMEOUT)
 }
-/// Acquires the interface under `name`; operations wait at most `result_timeout` for a
-/// deferred result.
-pub fn acquire_with(
-    node: &ifw::Node,
-    name: &str,
-    result_timeout: ifw::Duration,
-) -> Self {
-    let signature = ifw::Some(Self::SIGNATURE);
-    let replica = node.acquire(name, Self::definition(), signature);
-    let operations = ifw::Operations::new({PENDING}, result_timeout);
-    Self {
-        replica,
-        operations: ifw::Arc::new(operations),
-    }
-}
-/// The schema-free replica underneath.
+";
+
+/// The state methods every replica has.
+const STATE: &str = "/// The schema-free replica underneath.
 pub fn replica(&self) -> &ifw::Replica {
     &self.replica
 }
@@ -360,3 +368,51 @@ pub async fn wait_ready(&self, timeout: ifw::Duration) -> ifw::Result<()> {
     ifw::Ok(self.replica.wait_ready(timeout).await?)
 }
 ";
+
+/// `acquire_with`: the replica, its operations, and a paging model replica per `model<T>`
+/// property (under `<name>.<property>`).
+fn write_acquire_with(bound: &Bound<'_>, code: &mut Code) {
+    code.begin(Unit::ImplMember);
+    code.doc(
+        " Acquires the interface under `name`; operations wait at most `result_timeout` for a",
+    );
+    code.doc(" deferred result.");
+    let mut body = vec![
+        "let signature = ifw::Some(Self::SIGNATURE);".to_string(),
+        "let replica = node.acquire(name, Self::definition(), signature);".to_string(),
+        format!(
+            "let operations = ifw::Operations::new({}, result_timeout);",
+            bound.pending_signal
+        ),
+    ];
+    let mut fields = vec![
+        "replica,".to_string(),
+        "operations: ifw::Arc::new(operations),".to_string(),
+    ];
+    for m in &bound.models {
+        let name = format!("{}_name", m.snake);
+        body.push(format!(
+            "let {name} = ::std::format!(\"{{name}}.{}\");",
+            m.property.name
+        ));
+        let field = super::ident(&m.snake);
+        body.push(format!(
+            "let {field} = ifw::PagingModelReplica::acquire(node, &{name});"
+        ));
+        fields.push(format!("{field},"));
+    }
+    body.push("Self {".to_string());
+    body.extend(fields);
+    body.push("}".to_string());
+    code.function(
+        "pub fn acquire_with",
+        &[
+            "node: &ifw::Node".to_string(),
+            "name: &str".to_string(),
+            "result_timeout: ifw::Duration".to_string(),
+        ],
+        " -> Self",
+        &body,
+    );
+    code.end();
+}

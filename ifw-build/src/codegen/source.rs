@@ -77,6 +77,10 @@ pub(crate) fn source(bound: &Bound<'_>, code: &mut Code) {
     if bound.zoned {
         code.line(format!("zones: ifw::Zones<{props_ty}>,"));
     }
+    for m in &bound.models {
+        let field = super::ident(&m.snake);
+        code.line(format!("{field}: ifw::PagingModelSource<{}>,", m.row));
+    }
     code.close("");
     code.end();
 
@@ -121,6 +125,12 @@ pub(crate) fn source(bound: &Bound<'_>, code: &mut Code) {
         );
         code.open(format!("let shared = ifw::Arc::new({shared}"));
         code.line("ids: ::std::default::Default::default(),");
+        for m in &bound.models {
+            let field = super::ident(&m.snake);
+            code.line(format!(
+                "{field}: ifw::PagingModelSource::new(ifw::Vec::new())?,"
+            ));
+        }
         code.close(");");
         if !bound.properties.is_empty() {
             let values: Vec<String> = bound
@@ -146,7 +156,13 @@ pub(crate) fn source(bound: &Bound<'_>, code: &mut Code) {
     code.line("ifw::Ok(Self { object, shared })");
     code.close("");
     code.end();
-    code.lines(REMOTING);
+    code.lines(ENABLE_REMOTING);
+    if bound.models.is_empty() {
+        code.lines(ENABLE_REMOTING_AS);
+        code.lines(OBJECT);
+    } else {
+        write_remoting_with_models(bound, code);
+    }
     if bound.zoned {
         code.lines(&ZONES.replace("{P}", &props_ty));
     }
@@ -202,12 +218,15 @@ pub(crate) fn write_constants(bound: &Bound<'_>, code: &mut Code) {
     code.end();
 }
 
-/// The methods of every source that do not depend on the interface.
-const REMOTING: &str = r#"/// Remotes the source on `host` under [`Self::LOOKUP_NAME`].
+/// `enable_remoting`, which every source has.
+const ENABLE_REMOTING: &str = r#"/// Remotes the source on `host` under [`Self::LOOKUP_NAME`].
 pub async fn enable_remoting(&self, host: &ifw::Host) -> ifw::Result<()> {
     self.enable_remoting_as(host, Self::LOOKUP_NAME).await
 }
-/// Remotes the source on `host` under another name.
+"#;
+
+/// `enable_remoting_as` of a source without models.
+const ENABLE_REMOTING_AS: &str = r#"/// Remotes the source on `host` under another name.
 pub async fn enable_remoting_as(
     &self,
     host: &ifw::Host,
@@ -215,11 +234,61 @@ pub async fn enable_remoting_as(
 ) -> ifw::Result<()> {
     ifw::Ok(host.enable_remoting(name, self.object.clone()).await?)
 }
-/// The schema-free source underneath.
+"#;
+
+/// `object()`, which every source has.
+const OBJECT: &str = r#"/// The schema-free source underneath.
 pub fn object(&self) -> &ifw::SourceObject {
     &self.object
 }
 "#;
+
+/// The remoting methods of a source with `model<T>` properties: each model is remoted beside it,
+/// under `<name>.<property>` (Qt IF's `QIfPagingModel` naming); and the models' accessors.
+fn write_remoting_with_models(bound: &Bound<'_>, code: &mut Code) {
+    code.begin(Unit::ImplMember);
+    code.doc(" Remotes the source on `host` under another name, and its models under");
+    code.doc(" `<name>.<model property>`.");
+    let mut body = vec!["host.enable_remoting(name, self.object.clone()).await?;".to_string()];
+    for m in &bound.models {
+        body.push(format!(
+            "let model = ::std::format!(\"{{name}}.{}\");",
+            m.property.name
+        ));
+        body.push(format!(
+            "self.shared.{}.enable_remoting(host, &model).await?;",
+            super::ident(&m.snake)
+        ));
+    }
+    body.push("ifw::Ok(())".to_string());
+    code.function(
+        "pub async fn enable_remoting_as",
+        &[
+            "&self".to_string(),
+            "host: &ifw::Host".to_string(),
+            "name: &str".to_string(),
+        ],
+        " -> ifw::Result<()>",
+        &body,
+    );
+    code.end();
+    code.lines(OBJECT);
+    for m in &bound.models {
+        code.begin(Unit::ImplMember);
+        code.doc_comment(m.property.comment.as_deref(), || {
+            format!(" The `{}` model.", m.property.name)
+        });
+        code.doc("");
+        code.doc(" Its rows, changed here and followed by every replica.");
+        code.function(
+            &format!("pub fn {}", super::ident(&m.snake)),
+            &["&self".to_string()],
+            &format!(" -> &ifw::PagingModelSource<{}>", m.row),
+            &[format!("&self.shared.{}", super::ident(&m.snake))],
+        );
+        code.end();
+    }
+}
 
 /// The zone methods of a zoned source (`{P}`: its properties type).
 const ZONES: &str = r#"/// The zones `availableZones()` reports: every zone but `""`, in the order given.
