@@ -14,6 +14,14 @@
 //                             everywhere and emits every signal. Operations answer their first call
 //                             at once and later calls deferred through pendingResultAvailable, like
 //                             Qt IF's tests/auto/core/ifcodegen/backends/server_qtro/echoservice.cpp.
+//   echo_peer model-replica <url>  acquires the `contactList` model (repc QIfPagingModelReplica under
+//                             `org.example.echomodule.Echo.contactList`) as Qt IF's frontend does:
+//                             registers a UUID, fetches rows 0..30; prints "model count <n>",
+//                             "model fetched start=<s> more=<0/1> rows=<names>" and, for changes,
+//                             "model changed start=<s> count=<n> rows=<names>".
+//   echo_peer model-source <url>   remotes a QIfPagingModelSource holding the contacts A, B, C, as
+//                             Qt IF's simulation model backend answers; stdin "insert": inserts
+//                             contact C at row 1.
 #include <QtCore>
 #include <QtRemoteObjects>
 #include <cstdio>
@@ -22,6 +30,7 @@
 #include "echomoduletypes.h"
 #include "pendingresult.h"
 #include "rep_echo_merged.h"
+#include "rep_qifpagingmodel_merged.h"
 
 static const QString kName = QStringLiteral("org.example.echomodule.Echo");
 
@@ -501,6 +510,65 @@ private:
     quint64 m_next = 0;
 };
 
+// ---- The contactList model, both sides. ----
+
+static const QString kModel = QStringLiteral("org.example.echomodule.Echo.contactList");
+
+static QString names(const QList<QVariant> &rows)
+{
+    QStringList out;
+    for (const QVariant &row : rows)
+        out << (row.canConvert<Contact>() ? row.value<Contact>().name() : show(row));
+    return out.join(QLatin1Char(','));
+}
+
+static void followModel(QIfPagingModelReplica *model)
+{
+    const QUuid id = QUuid::createUuid();
+    QObject::connect(model, &QIfPagingModelReplica::countChanged, [id](const QUuid &who, int n) {
+        if (who == id || who.isNull())
+            say(QStringLiteral("model count %1").arg(n));
+    });
+    QObject::connect(model, &QIfPagingModelReplica::dataFetched,
+                     [id](const QUuid &who, const QList<QVariant> &rows, int start, bool more) {
+        if (who == id)
+            say(QStringLiteral("model fetched start=%1 more=%2 rows=%3").arg(start).arg(more).arg(names(rows)));
+    });
+    QObject::connect(model, &QIfPagingModelReplica::dataChanged,
+                     [id](const QUuid &who, const QList<QVariant> &rows, int start, int count) {
+        if (who == id || who.isNull())
+            say(QStringLiteral("model changed start=%1 count=%2 rows=%3").arg(start).arg(count).arg(names(rows)));
+    });
+    QObject::connect(model, &QRemoteObjectReplica::initialized, [model, id] {
+        model->registerInstance(id);
+        model->fetchData(id, 0, 30);
+    });
+}
+
+// What Qt IF's simulation model backend does (common/pagingmodel_simulation.cpp.tpl).
+class ContactModel : public QIfPagingModelSource
+{
+public:
+    QList<Contact> rows{scriptContact('a'), scriptContact('b'), scriptContact('c')};
+
+    void registerInstance(const QUuid &identifier) override { emit countChanged(identifier, int(rows.size())); }
+    void unregisterInstance(const QUuid &) override {}
+    void fetchData(const QUuid &identifier, int start, int count) override
+    {
+        QList<QVariant> out;
+        const int end = qMin(start + count, int(rows.size()));
+        for (int i = start; i < end; ++i)
+            out << QVariant::fromValue(rows.at(i));
+        emit dataFetched(identifier, out, start, end < rows.size());
+    }
+    void insert(int index, const Contact &row)
+    {
+        rows.insert(index, row);
+        emit dataChanged(QUuid(), {QVariant::fromValue(row)}, index, 0);
+        emit countChanged(QUuid(), int(rows.size()));
+    }
+};
+
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
@@ -536,6 +604,22 @@ int main(int argc, char **argv)
             }
         };
         say(QStringLiteral("enableRemoting %1").arg(host->enableRemoting(echo, kName)));
+        return app.exec();
+    }
+    if (mode == QLatin1String("model-replica")) {
+        auto *node = new QRemoteObjectNode;
+        node->connectToNode(url);
+        followModel(node->acquire<QIfPagingModelReplica>(kModel));
+        return app.exec();
+    }
+    if (mode == QLatin1String("model-source")) {
+        auto *host = new QRemoteObjectHost(url);
+        auto *model = new ContactModel;
+        command = [model](const QString &word) {
+            if (word == QLatin1String("insert"))
+                model->insert(1, scriptContact('c'));
+        };
+        say(QStringLiteral("enableRemoting %1").arg(host->enableRemoting(model, kModel)));
         return app.exec();
     }
     if (mode == QLatin1String("replica")) {

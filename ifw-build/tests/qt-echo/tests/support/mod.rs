@@ -25,6 +25,18 @@ pub fn peer_sources() -> Result<Vec<(String, String)>, String> {
     let module = &system.modules["org.example.echomodule"];
     let mut files = ifw_qt_echo::cpp::headers(&system, module)?;
     files.push(("echo.rep".into(), ifw_qt_echo::ECHO_REP.into()));
+    // Qt IF's paging model class, for the `contactList` model property.
+    files.push((
+        "qifpagingmodel.rep".into(),
+        format!(
+            "#include <QUuid>\n#include \"qtinterfaceframeworkmodule.h\"\n\n{}",
+            ifw_core::paging::PAGING_MODEL_REP
+        ),
+    ));
+    files.push((
+        "qtinterfaceframeworkmodule.h".into(),
+        include_str!("../../cpp/qtinterfaceframeworkmodule.h").into(),
+    ));
     files.push((
         "pendingresult.h".into(),
         include_str!("../../cpp/pendingresult.h").into(),
