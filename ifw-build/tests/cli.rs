@@ -96,18 +96,19 @@ impl Drop for TempDir {
     }
 }
 
+/// `ifw rep` on the project's climate IDL into `dir`, with `extra` arguments.
+fn rep_of_climate(dir: &str, extra: &[&str]) -> (i32, String, String) {
+    let (climate, common) = (idl("climate.qface"), idl("common.qface"));
+    let mut args = vec!["rep", &climate, "-I", &common, "-o", dir];
+    args.extend_from_slice(extra);
+    ifw(&args)
+}
+
 #[test]
 fn rep_writes_one_file_per_interface_in_both_modes() {
     let out = TempDir::new("rep");
     let dir = out.path("qtif");
-    let (code, stdout, err) = ifw(&[
-        "rep",
-        &idl("climate.qface"),
-        "-I",
-        &idl("common.qface"),
-        "-o",
-        &dir,
-    ]);
+    let (code, stdout, err) = rep_of_climate(&dir, &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(stdout.trim(), format!("{dir}/climatecontrol.rep"));
     let rep = std::fs::read_to_string(format!("{dir}/climatecontrol.rep")).expect("written");
@@ -132,15 +133,7 @@ fn rep_writes_one_file_per_interface_in_both_modes() {
     assert_eq!(rep, expected);
 
     let dir = out.path("self");
-    let (code, _, err) = ifw(&[
-        "rep",
-        &idl("climate.qface"),
-        "-I",
-        &idl("common.qface"),
-        "-o",
-        &dir,
-        "--self-contained",
-    ]);
+    let (code, _, err) = rep_of_climate(&dir, &["--self-contained"]);
     assert_eq!(code, 0, "{err}");
     let rep = std::fs::read_to_string(format!("{dir}/climatecontrol.rep")).expect("written");
     assert!(!rep.contains("#include"), "{rep}");

@@ -35,6 +35,12 @@ pub use pending::PendingResult;
 pub use qtro::{FromQtro, ToQtro};
 pub use variant::Variant;
 
+/// Locks `m`, also when a panic elsewhere poisoned it (the data stays consistent: every holder
+/// only swaps whole values).
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Includes the Rust code `ifw_build` generated for a QFace module, by its dotted name.
 ///
 /// `ifw_core::include_module!("org.example.echo")` expands to

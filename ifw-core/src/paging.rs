@@ -15,7 +15,8 @@
 //! QtRO backend).
 
 use std::marker::PhantomData;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use ifw_qtro::codec::ClassDefinition;
@@ -109,13 +110,14 @@ pub fn paging_model_definition() -> ClassDefinition {
 fn new_uuid() -> [u8; 16] {
     let mut id = [0u8; 16];
     if getrandom::fill(&mut id).is_err() {
-        // No OS randomness: time and address still make instances distinct enough.
+        // No OS randomness: the time and a process-wide count still tell instances apart.
+        static COUNT: AtomicU64 = AtomicU64::new(0);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         id = nanos.to_be_bytes();
-        let here = std::ptr::from_ref(&id) as usize as u64;
-        id[..8].copy_from_slice(&here.to_be_bytes());
+        let count = COUNT.fetch_add(1, Ordering::Relaxed);
+        id[..8].copy_from_slice(&count.to_be_bytes());
     }
     id[6] = (id[6] & 0x0f) | 0x40;
     id[8] = (id[8] & 0x3f) | 0x80;
@@ -183,7 +185,7 @@ impl<T: ToQtro + Clone + Send + Sync + 'static> PagingModelSource<T> {
     }
 
     fn lock(&self) -> MutexGuard<'_, Vec<T>> {
-        self.rows.lock().unwrap_or_else(PoisonError::into_inner)
+        crate::lock(&self.rows)
     }
 
     /// Remotes the model on `host` under `name` (Qt IF's: `<qualified interface>.<property>`).
@@ -365,20 +367,18 @@ impl<T: ToQtro + Clone + Send + Sync + 'static> SourceHandler for ModelHandler<T
             };
             let result = match method {
                 REGISTER => {
-                    let len = self
-                        .rows
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .len();
+                    let len = crate::lock(&self.rows).len();
                     source.emit(COUNT_CHANGED, vec![id, int(len)]).await
                 }
                 FETCH => {
-                    let start = usize::try_from(args.get(1).and_then(Value::as_i64).unwrap_or(0))
-                        .unwrap_or(0);
-                    let count = usize::try_from(args.get(2).and_then(Value::as_i64).unwrap_or(0))
-                        .unwrap_or(0);
+                    // A negative or missing start or count reads as 0.
+                    let at = |i: usize| {
+                        let n = args.get(i).and_then(Value::as_i64).unwrap_or(0);
+                        usize::try_from(n).unwrap_or(0)
+                    };
+                    let (start, count) = (at(1), at(2));
                     let (items, more) = {
-                        let rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
+                        let rows = crate::lock(&self.rows);
                         let end = start.saturating_add(count).min(rows.len());
                         let items = rows.get(start.min(end)..end).unwrap_or_default();
                         (list(items), end < rows.len())
@@ -386,7 +386,7 @@ impl<T: ToQtro + Clone + Send + Sync + 'static> SourceHandler for ModelHandler<T
                     let args = vec![id, items, int(start), Value::Bool(more)];
                     source.emit(DATA_FETCHED, args).await
                 }
-                UNREGISTER => Ok(()),
+                // `unregisterInstance` needs nothing: no state is kept per instance.
                 _ => Ok(()),
             };
             if let Err(e) = result {
@@ -469,7 +469,7 @@ impl<T: FromQtro> PagingModelReplica<T> {
         self.replica.call_at(REGISTER, args).await?;
         let answer = tokio::time::timeout(timeout, async {
             while let Some(event) = events.recv().await {
-                if let Some(args) = self.signal_for_us(&event, COUNT_CHANGED) {
+                if let Some(args) = for_instance(&event, COUNT_CHANGED, self.id) {
                     return count_of(args.get(1));
                 }
             }
@@ -497,7 +497,7 @@ impl<T: FromQtro> PagingModelReplica<T> {
         self.replica.call_at(FETCH, args).await?;
         let answer = tokio::time::timeout(timeout, async {
             while let Some(event) = events.recv().await {
-                let Some(args) = self.signal_for_us(&event, DATA_FETCHED) else {
+                let Some(args) = for_instance(&event, DATA_FETCHED, self.id) else {
                     continue;
                 };
                 if count_of(args.get(2)).ok() != Some(start) {
@@ -552,11 +552,6 @@ impl<T: FromQtro> PagingModelReplica<T> {
             id: self.id,
             rows: PhantomData,
         }
-    }
-
-    /// The arguments of signal `index` if it is for this instance or for all.
-    fn signal_for_us<'e>(&self, event: &'e ReplicaEvent, index: usize) -> Option<&'e [Value]> {
-        for_instance(event, index, self.id)
     }
 }
 

@@ -3,7 +3,9 @@
 //! Interface Framework's `QIfRemoteObjectsReplicaHelper` resolves them.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
+
+use crate::lock;
 use std::time::Duration;
 
 use ifw_qtro::{Replica, ReplicaEvent, ReplicaState, Value};
@@ -215,10 +217,6 @@ fn outcome(operation: &'static str, ok: bool, value: Value) -> Result<Value, Err
     } else {
         Err(Error::OperationFailed { operation })
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A replica's events as a generated interface's typed event enum `E`: property changes and

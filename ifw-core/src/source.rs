@@ -4,7 +4,7 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard};
 use std::task::Poll;
 
 use ifw_qtro::{SourceObject, Value};
@@ -240,7 +240,7 @@ impl<P: Clone + Default> Zones<P> {
     }
 
     fn lock(&self) -> MutexGuard<'_, Vec<(String, P)>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        crate::lock(&self.0)
     }
 
     /// Every zone but `""`, in the order given (what `availableZones()` reports).

@@ -26,10 +26,13 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use car::{CAR_SIGNATURE, DEADLINE, car_definition, car_source, free_tcp_url, pos, unique, within};
+use car::{
+    CAR_SIGNATURE, DEADLINE, car_definition, car_source, free_tcp_url, pos, registered_host,
+    unique, within,
+};
 use ifw_qtro::{
-    Host, HostOptions, Node, NodeOptions, Registry, RegistryHost, ReplicaEvent, ReplicaState,
-    SourceObject, Value,
+    Host, Node, NodeOptions, Registry, RegistryHost, ReplicaEvent, ReplicaState, SourceObject,
+    Value,
 };
 use ifw_testkit::peer::LinePeer;
 
@@ -329,13 +332,7 @@ async fn qt_source_serves_rust_replicas() {
 async fn a_qt_node_finds_a_rust_source_through_a_rust_registry() {
     let registry = RegistryHost::listen("tcp://127.0.0.1:0").await.unwrap();
     let registry_url = registry.host().url().to_string();
-    let host = Host::listen_with(
-        "tcp://127.0.0.1:0",
-        HostOptions::default().registry(&registry_url),
-    )
-    .await
-    .unwrap();
-    host.enable_remoting("Car", car_source(31)).await.unwrap();
+    let host = registered_host(&registry_url, 31).await;
     let mut peer = Peer::start(&["registry-client", &registry_url]).await;
     assert_eq!(
         peer.expect("registry dynamic").await,
@@ -352,28 +349,13 @@ async fn a_qt_node_finds_a_rust_source_through_a_rust_registry() {
 async fn a_qt_replica_follows_its_source_to_a_new_rust_host() {
     let registry = RegistryHost::listen("tcp://127.0.0.1:0").await.unwrap();
     let registry_url = registry.host().url().to_string();
-    let registered = |speed: i32| {
-        let registry_url = registry_url.clone();
-        async move {
-            let host = Host::listen_with(
-                "tcp://127.0.0.1:0",
-                HostOptions::default().registry(&registry_url),
-            )
-            .await
-            .unwrap();
-            host.enable_remoting("Car", car_source(speed))
-                .await
-                .unwrap();
-            host
-        }
-    };
-    let first = registered(41).await;
+    let first = registered_host(&registry_url, 41).await;
     let mut peer = Peer::start(&["registry-client", &registry_url]).await;
     peer.expect("registry dynamic speed=41").await;
     first.shutdown().await;
     // QRemoteObjectReplica::Suspect
     peer.expect("registry state 3").await;
-    let second = registered(42).await;
+    let second = registered_host(&registry_url, 42).await;
     // QRemoteObjectReplica::Valid, with the new host's value.
     assert_eq!(
         peer.expect("registry state 2").await,

@@ -12,7 +12,9 @@ mod car;
 
 use std::time::Duration;
 
-use car::{CAR_SIGNATURE, DEADLINE, car_definition, car_source, free_tcp_url, within};
+use car::{
+    CAR_SIGNATURE, DEADLINE, car_definition, car_source, free_tcp_url, registered_host, within,
+};
 use ifw_qtro::registry::registry_definition;
 use ifw_qtro::{
     Host, HostOptions, Node, NodeOptions, Registry, RegistryHost, ReplicaEvent, ReplicaState,
@@ -21,19 +23,6 @@ use ifw_qtro::{
 
 fn fast() -> NodeOptions {
     NodeOptions::default().retry_interval(Duration::from_millis(20))
-}
-
-async fn registered_host(registry: &str, speed: i32) -> Host {
-    let host = Host::listen_with(
-        "tcp://127.0.0.1:0",
-        HostOptions::default().registry(registry),
-    )
-    .await
-    .unwrap();
-    host.enable_remoting("Car", car_source(speed))
-        .await
-        .unwrap();
-    host
 }
 
 async fn registry_lists(registry: &Registry, names: &[&str]) {

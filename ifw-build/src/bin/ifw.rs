@@ -223,11 +223,7 @@ fn rep_files(parsed: &Parsed, mode: RepMode) -> Result<Vec<(String, String)>, Fa
     let mut files = Vec::new();
     let mut errors = ifw_build::Diagnostics::default();
     for module in system.modules.values() {
-        let source = system
-            .files
-            .get(module.origin.file())
-            .and_then(|f| f.path().file_name())
-            .map_or_else(|| "<memory>".into(), |n| n.to_string_lossy().into_owned());
+        let source = system.file_name_of(module);
         for interface in module.interfaces.values() {
             match ifw_build::rep::emit_interface_in(mode, system, module, interface, &source) {
                 Ok(text) => files.push((ifw_build::rep::rep_file_name(interface), text)),

@@ -216,11 +216,7 @@ impl Builder {
                 Err(Error::Diagnostics(d)) => diagnostics.extend(d),
                 Err(e) => return Err(e),
             }
-            let source = system
-                .files
-                .get(module.origin.file())
-                .and_then(|f| f.path().file_name())
-                .map_or_else(|| "<memory>".into(), |n| n.to_string_lossy().into_owned());
+            let source = system.file_name_of(module);
             if !self.skip_proto {
                 match crate::proto::emit_module(system, module, &source) {
                     Ok(text) => outputs.push((crate::proto::proto_file_name(module), text)),

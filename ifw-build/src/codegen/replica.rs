@@ -73,9 +73,7 @@ pub(crate) fn replica(bound: &Bound<'_>, code: &mut Code) {
     }
     for s in &bound.signals {
         let variant = s.signal.name.to_upper_camel_case();
-        variants.doc_comment(s.signal.comment.as_deref(), || {
-            format!(" The `{}` signal.", s.signal.name)
-        });
+        variants.member_doc(s.signal.comment.as_deref(), "signal", &s.signal.name);
         let mut fields: Vec<(String, String, String)> = s
             .params
             .iter()
@@ -199,9 +197,7 @@ pub(crate) fn replica(bound: &Bound<'_>, code: &mut Code) {
     code.lines(STATE);
     for m in &bound.models {
         code.begin(Unit::ImplMember);
-        code.doc_comment(m.property.comment.as_deref(), || {
-            format!(" The `{}` model.", m.property.name)
-        });
+        code.member_doc(m.property.comment.as_deref(), "model", &m.property.name);
         code.doc("");
         code.doc(" One paging instance (Qt IF's `QIfPagingModel`): register it, fetch rows, follow changes.");
         code.function(
@@ -240,9 +236,7 @@ pub(crate) fn replica(bound: &Bound<'_>, code: &mut Code) {
     for op in &bound.operations {
         let o = op.operation;
         code.begin(Unit::ImplMember);
-        code.doc_comment(o.comment.as_deref(), || {
-            format!(" The `{}` operation.", o.name)
-        });
+        code.member_doc(o.comment.as_deref(), "operation", &o.name);
         let WireArguments { mut params, values } = bound.wire_arguments(&op.params);
         params.insert(0, "&self".to_string());
         code.open_fn(
@@ -276,15 +270,10 @@ fn write_property(bound: &Bound<'_>, p: &super::interface::BoundProperty<'_>, co
     let setter = format!("pub async fn set_{}", p.snake);
     let ty = &p.ty;
     let qname = &p.property.name;
-    let prop_doc = |code: &mut Code| {
-        code.doc_comment(p.property.comment.as_deref(), || {
-            format!(" The `{qname}` property.")
-        });
-    };
     let value = format!("value: {ty}");
     if let (Some(index), false) = (p.index, bound.zoned) {
         code.begin(Unit::ImplMember);
-        prop_doc(code);
+        code.member_doc(p.property.comment.as_deref(), "property", qname);
         code.function(
             &format!("pub fn {f}"),
             &["&self".into()],
@@ -311,7 +300,7 @@ fn write_property(bound: &Bound<'_>, p: &super::interface::BoundProperty<'_>, co
         code.begin(Unit::ImplMember);
         code.doc(&format!(" Asks the source for `{qname}` in `zone`."));
         code.doc("");
-        prop_doc(code);
+        code.member_doc(p.property.comment.as_deref(), "property", qname);
         code.function(
             &format!("pub async fn {f}"),
             &["&self".into(), "zone: &str".into()],

@@ -40,9 +40,7 @@ pub(crate) fn service(
     for op in &bound.operations {
         let o = op.operation;
         code.begin(Unit::TraitMember);
-        code.doc_comment(o.comment.as_deref(), || {
-            format!(" The `{}` operation.", o.name)
-        });
+        code.member_doc(o.comment.as_deref(), "operation", &o.name);
         code.doc("");
         code.doc(" Default: fails with `Error::NotImplemented` (Qt IF's simulation backend answers the type's default instead).");
         let mut params = vec!["&self".to_string(), format!("source: &{source}")];

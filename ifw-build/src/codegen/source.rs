@@ -19,9 +19,7 @@ use super::interface::{Bound, BoundProperty, WireArguments, vec_of};
 use super::text::{Code, Unit, string_literal as lit_str};
 
 fn prop_doc(code: &mut Code, p: &BoundProperty<'_>) {
-    code.doc_comment(p.property.comment.as_deref(), || {
-        format!(" The `{}` property.", p.property.name)
-    });
+    code.member_doc(p.property.comment.as_deref(), "property", &p.property.name);
 }
 
 /// Writes `<Interface>Properties`.
@@ -174,9 +172,7 @@ pub(crate) fn source(bound: &Bound<'_>, code: &mut Code) {
         let fname = format!("emit_{}", heck::ToSnakeCase::to_snake_case(&*s.signal.name));
         code.doc(&format!(" Emits `{}` to every replica.", s.signal.name));
         code.doc("");
-        code.doc_comment(s.signal.comment.as_deref(), || {
-            format!(" The `{}` signal.", s.signal.name)
-        });
+        code.member_doc(s.signal.comment.as_deref(), "signal", &s.signal.name);
         let WireArguments { mut params, values } = bound.wire_arguments(&s.params);
         params.insert(0, "&self".to_string());
         code.open_fn(
@@ -275,9 +271,7 @@ fn write_remoting_with_models(bound: &Bound<'_>, code: &mut Code) {
     code.lines(OBJECT);
     for m in &bound.models {
         code.begin(Unit::ImplMember);
-        code.doc_comment(m.property.comment.as_deref(), || {
-            format!(" The `{}` model.", m.property.name)
-        });
+        code.member_doc(m.property.comment.as_deref(), "model", &m.property.name);
         code.doc("");
         code.doc(" Its rows, changed here and followed by every replica.");
         code.function(

@@ -109,11 +109,12 @@ impl Code {
         self.out.push('\n');
     }
 
-    /// Doc lines for a QFace doc comment, or `fallback` (`" The `x` property."`) without one.
-    pub(crate) fn doc_comment(&mut self, comment: Option<&str>, fallback: impl FnOnce() -> String) {
+    /// Doc lines for a QFace doc comment of a member, or `` The `name` kind.`` without one
+    /// (`kind`: property, operation, signal, model).
+    pub(crate) fn member_doc(&mut self, comment: Option<&str>, kind: &str, name: &str) {
         let lines = comment.map(super::doc_lines).unwrap_or_default();
         if lines.is_empty() {
-            self.doc(&fallback());
+            self.doc(&format!(" The `{name}` {kind}."));
             return;
         }
         for l in lines {

@@ -35,6 +35,15 @@ pub enum MemberKind {
 }
 
 impl System {
+    /// The file name (no folder) of the file that declares `module`, for "generated from"
+    /// headers; `<memory>` for text parsed without a path.
+    pub fn file_name_of(&self, module: &Module) -> String {
+        self.files
+            .get(module.origin.file())
+            .and_then(|f| f.path().file_name())
+            .map_or_else(|| "<memory>".into(), |n| n.to_string_lossy().into_owned())
+    }
+
     /// Looks `name` up as the reference's `System.lookup` does: a module name, `system`, then
     /// `module.Type` or `module.Type#member`.
     pub fn lookup(&self, name: &str) -> Result<Symbol<'_>, String> {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use ifw_qtro::codec::{
     ClassDefinition, EnumDef, EnumKey, GadgetDef, MethodDef, PropertyDef, SignalDef,
 };
-use ifw_qtro::{BoxFuture, Gadget, SourceHandler, SourceObject, Value};
+use ifw_qtro::{BoxFuture, Gadget, Host, HostOptions, SourceHandler, SourceObject, Value};
 
 /// repc 6.4's signature of `Car` (from the `cpp_source` capture).
 pub const CAR_SIGNATURE: &str = "53e89cce33820f7fe286009a250d37628e93f739";
@@ -188,4 +188,19 @@ pub fn car_source_with(speed: i32, handler: impl ifw_qtro::SourceHandler) -> Sou
         .handler(handler)
         .build()
         .unwrap()
+}
+
+/// A host on a free TCP port that registers with the registry at `registry` and remotes a `Car`
+/// at `speed`.
+pub async fn registered_host(registry: &str, speed: i32) -> Host {
+    let host = Host::listen_with(
+        "tcp://127.0.0.1:0",
+        HostOptions::default().registry(registry),
+    )
+    .await
+    .unwrap();
+    host.enable_remoting("Car", car_source(speed))
+        .await
+        .unwrap();
+    host
 }

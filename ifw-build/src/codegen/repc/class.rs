@@ -207,22 +207,38 @@ pub(crate) fn class(cx: &RepContext<'_>, class: &rep::Class) -> Result<TokenStre
         variant_names.add(&s.f.name.to_upper_camel_case(), &s.f.name, s.f.span)?;
     }
 
-    let names = Idents::new(&class.name);
-    let definition = definition(cx, class, &layout);
-    let properties = properties_struct(&names, class, &props);
-    let service = service(cx, &names, class, &props, &slots)?;
-    let source = source(&names, class, &props, &slots, &signals, &signature);
-    let replica = replica(&names, class, &props, &slots, &signals, &signature);
-    let sides = cx.options.source || cx.options.replica;
-    let parts = [
-        sides.then_some(definition),
-        cx.options.source.then_some(properties),
-        cx.options.source.then_some(service),
-        cx.options.source.then_some(source),
-        cx.options.replica.then_some(replica),
-    ];
-    let parts = parts.into_iter().flatten();
-    Ok(quote!(#(#parts)*))
+    let parts = Parts {
+        names: Idents::new(&class.name),
+        class,
+        props: &props,
+        slots: &slots,
+        signals: &signals,
+        signature: &signature,
+    };
+    let mut out = TokenStream::new();
+    if cx.options.source || cx.options.replica {
+        out.extend(definition(cx, class, &layout));
+    }
+    if cx.options.source {
+        out.extend(properties_struct(&parts.names, class, &props));
+        out.extend(service(cx, &parts.names, class, &props, &slots)?);
+        out.extend(source(&parts));
+    }
+    if cx.options.replica {
+        out.extend(replica(&parts));
+    }
+    Ok(out)
+}
+
+/// What the source and the replica of one class are generated from.
+struct Parts<'a> {
+    names: Idents,
+    class: &'a rep::Class,
+    props: &'a [Prop<'a>],
+    slots: &'a [Func<'a>],
+    signals: &'a [Func<'a>],
+    /// repc's signature of the class.
+    signature: &'a str,
 }
 
 /// The Rust names of one class.
@@ -516,14 +532,15 @@ fn service(
     })
 }
 
-fn source(
-    names: &Idents,
-    class: &rep::Class,
-    props: &[Prop<'_>],
-    slots: &[Func<'_>],
-    signals: &[Func<'_>],
-    signature: &str,
-) -> TokenStream {
+fn source(parts: &Parts<'_>) -> TokenStream {
+    let names = &parts.names;
+    let (class, props, slots, signals, signature) = (
+        parts.class,
+        parts.props,
+        parts.slots,
+        parts.signals,
+        parts.signature,
+    );
     let Idents {
         properties: props_ty,
         service,
@@ -767,14 +784,15 @@ fn source(
     }
 }
 
-fn replica(
-    names: &Idents,
-    class: &rep::Class,
-    props: &[Prop<'_>],
-    slots: &[Func<'_>],
-    signals: &[Func<'_>],
-    signature: &str,
-) -> TokenStream {
+fn replica(parts: &Parts<'_>) -> TokenStream {
+    let names = &parts.names;
+    let (class, props, slots, signals, signature) = (
+        parts.class,
+        parts.props,
+        parts.slots,
+        parts.signals,
+        parts.signature,
+    );
     let Idents {
         replica: name,
         event,
